@@ -1,0 +1,1 @@
+export { appendAudit, verifyAudit, type AuditInput, type VerifyResult } from './audit.ts';

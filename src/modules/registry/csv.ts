@@ -1,0 +1,37 @@
+import { PERSON_COLUMNS, type PersonRecord } from './person.ts';
+
+/** Quotes a CSV field when it needs it; null becomes an empty unquoted field (NULL for COPY). */
+export function csvField(v: string | null): string {
+  if (v === null) return '';
+  if (v === '' ) return '""';
+  return /[",\r\n]/.test(v) || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function cell(v: unknown, listSep: ';' | 'pg'): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return csvField(listSep === 'pg' ? `{${v.join(',')}}` : v.join(';'));
+  return csvField(String(v));
+}
+
+/** One line in the registry's exchange CSV format (the format import reads and export writes). */
+export function exportCsvLine(r: PersonRecord): string {
+  let line = '';
+  for (let i = 0; i < PERSON_COLUMNS.length; i++) {
+    if (i) line += ',';
+    line += cell(r[PERSON_COLUMNS[i] as keyof PersonRecord], ';');
+  }
+  return line + '\n';
+}
+
+/** One line of COPY ... WITH (FORMAT csv) input for the persons columns. */
+export function copyCsvLine(r: PersonRecord): string {
+  let line = '';
+  for (let i = 0; i < PERSON_COLUMNS.length; i++) {
+    if (i) line += ',';
+    line += cell(r[PERSON_COLUMNS[i] as keyof PersonRecord], 'pg');
+  }
+  return line + '\n';
+}
+
+export const CSV_HEADER = PERSON_COLUMNS.join(',') + '\n';
