@@ -1,0 +1,18 @@
+import { DomainError } from '../kernel/errors.ts';
+
+/** The only place where domain error codes become HTTP statuses. */
+const STATUS: Record<string, number> = {
+  REGISTRY_INVALID_IIN: 400,
+  REGISTRY_INVALID_BIN: 400,
+  API_UNAUTHENTICATED: 401,
+  API_NOT_FOUND: 404,
+  DB_IN_USE: 503,
+};
+
+export function httpStatus(e: DomainError): number {
+  return STATUS[e.code] ?? 400;
+}
+
+export function errorBody(e: DomainError): { error: { code: string; message: string; details: Record<string, unknown> } } {
+  return { error: { code: e.code, message: e.message, details: e.details } };
+}

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { isDomainError } from '../kernel/errors.ts';
+import { registryCommands } from './commands/registry.ts';
+import { seedCommand } from './commands/seed.ts';
+import { startCommand } from './commands/start.ts';
+import { auditCommands } from './commands/audit.ts';
+
+const program = new Command('mobilize')
+  .description('Mobilize: registry, call-up, summonses and crisis coordination')
+  .showHelpAfterError()
+  .exitOverride();
+
+registryCommands(program);
+seedCommand(program);
+startCommand(program);
+auditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else if (isDomainError(e)) {
+    console.error(`error ${e.code}: ${e.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(e);
+    process.exitCode = 1;
+  }
+}
