@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { isDomainError } from '../src/kernel/errors.ts';
 import type { Db } from '../src/db/client.ts';
-import { CSV_HEADER, exportCsvLine, exportPersons, importPersons, type ImportOptions } from '../src/modules/registry/index.ts';
+import { CSV_HEADER, exportCsvLine, exportPersons, importPersons, personHistory, type ImportOptions } from '../src/modules/registry/index.ts';
 import { verifyAudit } from '../src/modules/audit/index.ts';
 import { freshDb } from './helpers/db.ts';
 import { person } from './helpers/persons.ts';
@@ -98,11 +98,11 @@ test('re-importing the same file changes nothing; a changed row is updated with 
   const changed = { ...people[3]!, mobile: '+77770001122', volunteer: true };
   const third = await run(file('one-changed.csv', CSV_HEADER + exportCsvLine(changed)));
   assert.deepEqual([third.inserted, third.updated], [0, 1]);
-  const h = await db.query<{ kind: string; actor: string; changes: unknown }>(
-    'SELECT kind, actor, changes FROM person_history WHERE iin = $1 ORDER BY id',
-    [changed.iin],
-  );
+  const h = (await personHistory(db, changed.iin, { actor: 'test', purpose: 'check', at: clock.now() })) ?? [];
   assert.deepEqual(h.map((r) => r.kind), ['create', 'update']);
+  assert.deepEqual(h[0]?.changes.mobile, [null, '+77011234567']);
+  assert.deepEqual(h[0]?.changes.volunteer, [null, false]);
+  assert.equal(h[0]?.source, `import:${f}`);
   assert.deepEqual(h[1]?.changes, { mobile: ['+77011234567', '+77770001122'], volunteer: [false, true] });
   assert.equal(h[1]?.actor, 'test');
 });

@@ -26,7 +26,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, _req, reply) => {
     if (isDomainError(err)) return reply.status(httpStatus(err)).send(errorBody(err));
     const status = (err as { statusCode?: number }).statusCode;
-    if (status && status < 500) return reply.status(status).send({ error: { code: 'API_BAD_REQUEST', message: err.message, details: {} } });
+    if (status && status < 500) return reply.status(status).send({ error: { code: 'API_BAD_REQUEST', message: (err as Error).message, details: {} } });
     app.log.error(err);
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error', details: {} } });
   });
@@ -54,7 +54,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get<{ Params: { iin: string } }>('/api/persons/:iin/history', async (req) => {
     const actor = actorOf(req);
-    return personHistory(opts.db, req.params.iin, { actor, purpose: 'api history', at: opts.clock.now() });
+    const history = await personHistory(opts.db, req.params.iin, { actor, purpose: 'api history', at: opts.clock.now() });
+    if (!history) throw new DomainError('API_NOT_FOUND', `No person with IIN ${req.params.iin} in the registry.`);
+    return history;
   });
 
   return app;

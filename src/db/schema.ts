@@ -41,8 +41,10 @@ export interface PersonsTable {
   children_birth_dates: string[];
   serving_sentence: boolean;
   resides_abroad: boolean;
-  created_at: ColumnType<Date, never, never>;
-  updated_at: ColumnType<Date, never, Date>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  created_by: ColumnType<string, string | undefined, never>;
+  created_via: ColumnType<string, string | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface OrganisationsTable {
@@ -61,8 +63,7 @@ export interface PersonHistoryTable {
   at: Date;
   actor: string;
   source: string;
-  kind: 'create' | 'update';
-  changes: Record<string, [unknown, unknown]> | null;
+  changes: Record<string, [unknown, unknown]>;
 }
 
 export interface ImportRunsTable {

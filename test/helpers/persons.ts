@@ -1,11 +1,17 @@
 import { makeIin, type PersonRecord } from '../../src/modules/registry/index.ts';
 
-/** A valid person; fields can be overridden. IIN matches birth date and sex unless overridden. */
+const DAY = 86_400_000;
+const EPOCH = Date.UTC(1965, 0, 1);
+
+/**
+ * Person number n (distinct n give distinct IINs up to 20,000 × 9,000); fields can be overridden. The IIN matches
+ * birth date and sex unless overridden.
+ */
 export function person(n: number, over: Partial<PersonRecord> = {}): PersonRecord {
   const sex = over.sex ?? (n % 2 ? 'M' : 'F');
-  const birth = over.birth_date ?? `19${70 + (n % 30)}-0${1 + (n % 9)}-1${n % 10}`;
+  const birth = over.birth_date ?? new Date(EPOCH + (n % 20_000) * DAY).toISOString().slice(0, 10);
   let iin = over.iin;
-  for (let serial = n; !iin; serial++) iin = makeIin(birth, sex, serial) ?? undefined;
+  for (let serial = Math.floor(n / 20_000) * 10; !iin; serial++) iin = makeIin(birth, sex, serial) ?? undefined;
   return {
     iin,
     last_name: sex === 'M' ? 'Ахметов' : 'Ахметова',

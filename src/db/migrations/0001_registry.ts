@@ -20,7 +20,8 @@ CREATE TABLE persons (
   patronymic          text,
   birth_date          date NOT NULL,
   sex                 char(1) NOT NULL CHECK (sex IN ('M', 'F')),
-  region              text NOT NULL REFERENCES regions (iso),
+  -- Checked against the reference regions on every write path; no FK, so bulk loads run at COPY speed.
+  region              text NOT NULL,
   district            text,
   address             text,
   mobile              text,
@@ -41,10 +42,12 @@ CREATE TABLE persons (
   children_birth_dates date[] NOT NULL DEFAULT '{}',
   serving_sentence    boolean NOT NULL DEFAULT false,
   resides_abroad      boolean NOT NULL DEFAULT false,
+  -- Creation is recorded on the row (who, when, from what); later changes are rows of person_history.
   created_at          timestamptz NOT NULL DEFAULT now(),
+  created_by          text NOT NULL DEFAULT 'system',
+  created_via         text NOT NULL DEFAULT 'unknown',
   updated_at          timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX persons_region_district ON persons (region, district);
 
 CREATE TABLE organisations (
   bin        char(12) PRIMARY KEY,
@@ -56,15 +59,15 @@ CREATE TABLE organisations (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Every change to a person: creation (changes null) or the changed fields as {"field": [old, new]}.
+-- Every change to an existing person, with the changed fields as {"field": [old, new]}: together with the
+-- current row this gives the person's state at any time.
 CREATE TABLE person_history (
   id      bigserial PRIMARY KEY,
   iin     char(12) NOT NULL,
   at      timestamptz NOT NULL,
   actor   text NOT NULL,
   source  text NOT NULL,
-  kind    text NOT NULL CHECK (kind IN ('create', 'update')),
-  changes jsonb
+  changes jsonb NOT NULL
 );
 CREATE INDEX person_history_iin ON person_history (iin, id);
 

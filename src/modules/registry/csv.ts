@@ -3,14 +3,18 @@ import { PERSON_COLUMNS, type PersonRecord } from './person.ts';
 /** Quotes a CSV field when it needs it; null becomes an empty unquoted field (NULL for COPY). */
 export function csvField(v: string | null): string {
   if (v === null) return '';
-  if (v === '' ) return '""';
-  return /[",\r\n]/.test(v) || v.trim() !== v ? `"${v.replace(/"/g, '""')}"` : v;
+  if (v === '') return '""';
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 34 || c === 44 || c === 10 || c === 13) return `"${v.replace(/"/g, '""')}"`;
+  }
+  return v;
 }
 
 function cell(v: unknown, listSep: ';' | 'pg'): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (Array.isArray(v)) return csvField(listSep === 'pg' ? `{${v.join(',')}}` : v.join(';'));
+  if (Array.isArray(v)) return listSep === 'pg' ? (v.length > 1 ? `"{${v.join(',')}}"` : `{${v.join(',')}}`) : v.join(';');
   return csvField(String(v));
 }
 

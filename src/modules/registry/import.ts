@@ -1,15 +1,15 @@
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { parse as parseCsv } from 'csv-parse';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { kzDate } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { copyCsvLine, csvField } from './csv.ts';
-import { upsertPersons } from './merge.ts';
-import { PERSON_COLUMNS, PERSON_FIELDS, parsePerson, type FieldIssue, type ValidationContext } from './person.ts';
+import { CsvReader, type CsvRecord } from './csv-reader.ts';
+import { upsertPersons, type StagedRow } from './merge.ts';
+import { PERSON_COLUMNS, PERSON_FIELDS, columnMapper, parsePerson, parsePersonValues, type FieldIssue, type ValidationContext } from './person.ts';
 import { regions, specialties } from './reference.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
@@ -46,7 +46,8 @@ export interface ImportSummary {
 
 interface RawRow {
   line: number;
-  values: Record<string, unknown> | null;
+  /** CSV: values already in PERSON_COLUMNS order; NDJSON: the object as read. */
+  values: unknown[] | Record<string, unknown> | null;
   /** Set when the row could not even be read (bad JSON, wrong column count). */
   problem?: FieldIssue;
 }
@@ -71,33 +72,34 @@ function checkHeader(header: string[]): void {
 }
 
 async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow> {
-  const input = createReadStream(file);
-  input.on('data', (chunk) => (bytes.read += chunk.length));
+  const reader = new CsvReader();
   let header: string[] | null = null;
-  const parser = input.pipe(
-    parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true }),
-  );
-  const skipped: RawRow[] = [];
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ line: err.lines ?? 0, values: null, problem: { field: '(row)', value: '', reason: `unreadable CSV: ${err.message}` } });
-  });
-  for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length) yield skipped.shift() as RawRow;
-    const { record, info } = rec;
-    if (!header) {
-      header = record.map((h) => h.trim());
-      checkHeader(header);
-      continue;
+  let toValues: ((fields: readonly string[]) => unknown[]) | null = null;
+  const toRows = function* (records: CsvRecord[]): Generator<RawRow> {
+    for (const rec of records) {
+      if (rec.error !== undefined) {
+        yield { line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `unreadable CSV: ${rec.error}` } };
+        continue;
+      }
+      const fields = rec.fields;
+      if (!header) {
+        header = fields.map((h) => h.trim());
+        checkHeader(header);
+        toValues = columnMapper(header);
+        continue;
+      }
+      if (fields.length !== header.length) {
+        yield { line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `has ${fields.length} fields, the header has ${header.length}` } };
+        continue;
+      }
+      yield { line: rec.line, values: (toValues as (f: readonly string[]) => unknown[])(fields) };
     }
-    if (record.length !== header.length) {
-      yield { line: info.lines, values: null, problem: { field: '(row)', value: '', reason: `has ${record.length} fields, the header has ${header.length}` } };
-      continue;
-    }
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < header.length; i++) values[header[i] as string] = record[i];
-    yield { line: info.lines, values };
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    bytes.read += Buffer.byteLength(chunk as string);
+    yield* toRows(reader.push(chunk as string));
   }
-  while (skipped.length) yield skipped.shift() as RawRow;
+  yield* toRows(reader.end());
   if (!header) throw new DomainError('IMPORT_EMPTY', `${file} has no header line.`);
 }
 
@@ -183,15 +185,15 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
     batch = new Map();
     if (pending) await pending; // one batch in flight: parsing the next overlaps the database's work
     pending = (async () => {
-      let csv = '';
+      const staged: StagedRow[] = [];
       let to = from;
-      for (const r of rows.values()) {
-        csv += r.csv;
+      for (const [iin, r] of rows) {
+        staged.push({ iin, csv: r.csv });
         if (r.line > to) to = r.line;
       }
       const at = opts.clock.now();
       const counts = await db.transaction(async (tx) => {
-        const c = await upsertPersons(tx, csv, { at, actor: opts.actor, source });
+        const c = await upsertPersons(tx, staged, { at, actor: opts.actor, source });
         await appendAudit(tx, {
           at,
           actor: opts.actor,
@@ -219,7 +221,7 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
         await report.add(row.line, 'error', row.problem as FieldIssue);
         continue;
       }
-      const result = parsePerson(row.values, ctx);
+      const result = Array.isArray(row.values) ? parsePersonValues(row.values, ctx) : parsePerson(row.values, ctx);
       for (const w of result.warnings) {
         report.warnings++;
         await report.add(row.line, 'warning', w);
