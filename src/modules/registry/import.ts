@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { kzDate } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { OneInFlight } from '../../kernel/one-in-flight.ts';
 import { appendAudit } from '../audit/index.ts';
 import { copyCsvLine, csvField } from './csv.ts';
 import { CsvReader, type CsvRecord } from './csv-reader.ts';
@@ -176,15 +177,15 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
   // The batch keyed by IIN: a later row for the same IIN replaces the earlier one, as sequential upserts would.
   let batch = new Map<string, { line: number; csv: string }>();
   let firstLine = 0;
-  let pending: Promise<void> | null = null;
+  const writer = new OneInFlight();
 
   const flush = async (): Promise<void> => {
     if (batch.size === 0) return;
     const rows = batch;
     const from = firstLine;
     batch = new Map();
-    if (pending) await pending; // one batch in flight: parsing the next overlaps the database's work
-    pending = (async () => {
+    // One batch in flight: parsing the next overlaps the database's work.
+    await writer.submit(async () => {
       const staged: StagedRow[] = [];
       let to = from;
       for (const [iin, r] of rows) {
@@ -207,9 +208,7 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
       totals.updated += counts.updated;
       totals.committed += rows.size;
       opts.onProgress?.({ rowsRead: totals.rowsRead, bytesRead: bytes.read, totalBytes, committed: totals.committed });
-    })();
-    // Keep a failure for the next await instead of letting it surface as an unhandled rejection.
-    pending.catch(() => {});
+    });
   };
 
   try {
@@ -245,9 +244,9 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
       }
     }
     await flush();
-    if (pending) await pending;
+    await writer.drain();
   } finally {
-    if (pending) await (pending as Promise<void>).catch(() => {});
+    await writer.settle();
     await report.close();
   }
 

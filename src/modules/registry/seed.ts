@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import { kzDate, type Clock } from '../../kernel/clock.ts';
+import { OneInFlight } from '../../kernel/one-in-flight.ts';
 import { appendAudit } from '../audit/index.ts';
 import { copyCsvLine } from './csv.ts';
 import { upsertPersons, type StagedRow } from './merge.ts';
@@ -37,11 +38,10 @@ export async function seedRegistry(db: Db, opts: SeedOptions): Promise<SeedSumma
   const totals = { inserted: 0, updated: 0, done: 0 };
 
   // One batch in flight: generating the next batch overlaps the database's work on the previous one.
-  let pending: Promise<void> | null = null;
-  const write = async (batch: StagedRow[], from: number): Promise<void> => {
+  const writer = new OneInFlight();
+  const write = (batch: StagedRow[], from: number): Promise<void> => {
     const rows = batch.length;
-    if (pending) await pending;
-    pending = (async () => {
+    return writer.submit(async () => {
       const at = opts.clock.now();
       const counts = await db.transaction(async (tx) => {
         const c = await upsertPersons(tx, batch, { at, actor, source });
@@ -58,9 +58,7 @@ export async function seedRegistry(db: Db, opts: SeedOptions): Promise<SeedSumma
       totals.updated += counts.updated;
       totals.done += rows;
       opts.onProgress?.(totals.done, persons);
-    })();
-    // Keep a failure for the next await instead of letting it surface as an unhandled rejection.
-    pending.catch(() => {});
+    });
   };
 
   try {
@@ -77,9 +75,9 @@ export async function seedRegistry(db: Db, opts: SeedOptions): Promise<SeedSumma
       }
     }
     if (batch.length > 0) await write(batch, from);
-    if (pending) await pending;
+    await writer.drain();
   } finally {
-    if (pending) await (pending as Promise<void>).catch(() => {});
+    await writer.settle();
   }
 
   const seconds = (opts.clock.now().getTime() - started.getTime()) / 1000;
