@@ -16,6 +16,9 @@ const typeParsers = {
     overrides[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** Bytes per CopyData message; one message per batch was measured ~2× slower than psql's. */
+const COPY_CHUNK = 64 * 1024;
+
 function wrap(client: pg.PoolClient): RawConnection {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []) {
@@ -27,7 +30,10 @@ function wrap(client: pg.PoolClient): RawConnection {
     },
     async copyCsv(table, columns, csv) {
       const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
-      await pipeline(Readable.from([csv]), stream);
+      const data = Buffer.from(csv);
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < data.length; i += COPY_CHUNK) chunks.push(data.subarray(i, i + COPY_CHUNK));
+      await pipeline(Readable.from(chunks, { objectMode: false }), stream);
     },
   };
 }

@@ -28,14 +28,14 @@ export function exportCsvLine(r: PersonRecord): string {
   return line + '\n';
 }
 
-/** One line of COPY ... WITH (FORMAT csv) input for the persons columns. */
+/** One row of COPY ... WITH (FORMAT csv) input for the persons columns, without the line end. */
 export function copyCsvLine(r: PersonRecord): string {
   let line = '';
   for (let i = 0; i < PERSON_COLUMNS.length; i++) {
     if (i) line += ',';
     line += cell(r[PERSON_COLUMNS[i] as keyof PersonRecord], 'pg');
   }
-  return line + '\n';
+  return line;
 }
 
 export const CSV_HEADER = PERSON_COLUMNS.join(',') + '\n';

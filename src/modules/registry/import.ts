@@ -72,14 +72,16 @@ function checkHeader(header: string[]): void {
   if (dup) throw new DomainError('IMPORT_BAD_HEADER', `Line 1: column ${dup} appears twice.`);
 }
 
-async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow> {
+/** Rows of a CSV file, a chunk's worth at a time (one await per chunk, not per row). */
+async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow[]> {
   const reader = new CsvReader();
   let header: string[] | null = null;
   let toValues: ((fields: readonly string[]) => unknown[]) | null = null;
-  const toRows = function* (records: CsvRecord[]): Generator<RawRow> {
+  const toRows = (records: CsvRecord[]): RawRow[] => {
+    const rows: RawRow[] = [];
     for (const rec of records) {
       if (rec.error !== undefined) {
-        yield { line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `unreadable CSV: ${rec.error}` } };
+        rows.push({ line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `unreadable CSV: ${rec.error}` } });
         continue;
       }
       const fields = rec.fields;
@@ -90,21 +92,22 @@ async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<R
         continue;
       }
       if (fields.length !== header.length) {
-        yield { line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `has ${fields.length} fields, the header has ${header.length}` } };
+        rows.push({ line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `has ${fields.length} fields, the header has ${header.length}` } });
         continue;
       }
-      yield { line: rec.line, values: (toValues as (f: readonly string[]) => unknown[])(fields) };
+      rows.push({ line: rec.line, values: (toValues as (f: readonly string[]) => unknown[])(fields) });
     }
+    return rows;
   };
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     bytes.read += Buffer.byteLength(chunk as string);
-    yield* toRows(reader.push(chunk as string));
+    yield toRows(reader.push(chunk as string));
   }
-  yield* toRows(reader.end());
+  yield toRows(reader.end());
   if (!header) throw new DomainError('IMPORT_EMPTY', `${file} has no header line.`);
 }
 
-async function* ndjsonRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow> {
+async function* ndjsonRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow[]> {
   const input = createReadStream(file, { encoding: 'utf8' });
   input.on('data', (chunk) => (bytes.read += Buffer.byteLength(chunk as string)));
   let line = 0;
@@ -115,14 +118,14 @@ async function* ndjsonRows(file: string, bytes: { read: number }): AsyncGenerato
     try {
       v = JSON.parse(text);
     } catch (e) {
-      yield { line, values: null, problem: { field: '(row)', value: text.slice(0, 80), reason: `not valid JSON: ${(e as Error).message}` } };
+      yield [{ line, values: null, problem: { field: '(row)', value: text.slice(0, 80), reason: `not valid JSON: ${(e as Error).message}` } }];
       continue;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      yield { line, values: null, problem: { field: '(row)', value: text.slice(0, 80), reason: 'must be a JSON object' } };
+      yield [{ line, values: null, problem: { field: '(row)', value: text.slice(0, 80), reason: 'must be a JSON object' } }];
       continue;
     }
-    yield { line, values: v as Record<string, unknown> };
+    yield [{ line, values: v as Record<string, unknown> }];
   }
 }
 
@@ -212,35 +215,37 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
   };
 
   try {
-    const rows = format === 'csv' ? csvRows(opts.file, bytes) : ndjsonRows(opts.file, bytes);
-    for await (const row of rows) {
-      totals.rowsRead++;
-      if (!row.values) {
-        report.rejected++;
-        await report.add(row.line, 'error', row.problem as FieldIssue);
-        continue;
-      }
-      const result = Array.isArray(row.values) ? parsePersonValues(row.values, ctx) : parsePerson(row.values, ctx);
-      for (const w of result.warnings) {
-        report.warnings++;
-        await report.add(row.line, 'warning', w);
-      }
-      if (!result.ok) {
-        report.rejected++;
-        for (const e of result.errors) await report.add(row.line, 'error', e);
-        continue;
-      }
-      const iin = result.record.iin;
-      const earlier = batch.get(iin);
-      if (earlier) {
-        report.warnings++;
-        await report.add(row.line, 'warning', { field: 'iin', value: iin, reason: `also on line ${earlier.line}; this later row wins` });
-      }
-      if (batch.size === 0) firstLine = row.line;
-      batch.set(iin, { line: row.line, csv: copyCsvLine(result.record) });
-      if (batch.size >= batchSize) await flush();
-      if ((totals.rowsRead & 0x3fff) === 0) {
-        opts.onProgress?.({ rowsRead: totals.rowsRead, bytesRead: bytes.read, totalBytes, committed: totals.committed });
+    const chunks = format === 'csv' ? csvRows(opts.file, bytes) : ndjsonRows(opts.file, bytes);
+    for await (const rows of chunks) {
+      for (const row of rows) {
+        totals.rowsRead++;
+        if (!row.values) {
+          report.rejected++;
+          await report.add(row.line, 'error', row.problem as FieldIssue);
+          continue;
+        }
+        const result = Array.isArray(row.values) ? parsePersonValues(row.values, ctx) : parsePerson(row.values, ctx);
+        for (const w of result.warnings) {
+          report.warnings++;
+          await report.add(row.line, 'warning', w);
+        }
+        if (!result.ok) {
+          report.rejected++;
+          for (const e of result.errors) await report.add(row.line, 'error', e);
+          continue;
+        }
+        const iin = result.record.iin;
+        const earlier = batch.get(iin);
+        if (earlier) {
+          report.warnings++;
+          await report.add(row.line, 'warning', { field: 'iin', value: iin, reason: `also on line ${earlier.line}; this later row wins` });
+        }
+        if (batch.size === 0) firstLine = row.line;
+        batch.set(iin, { line: row.line, csv: copyCsvLine(result.record) });
+        if (batch.size >= batchSize) await flush();
+        if ((totals.rowsRead & 0x3fff) === 0) {
+          opts.onProgress?.({ rowsRead: totals.rowsRead, bytesRead: bytes.read, totalBytes, committed: totals.committed });
+        }
       }
     }
     await flush();

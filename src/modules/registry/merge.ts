@@ -40,7 +40,7 @@ export interface WriteMeta {
   source: string;
 }
 
-/** A validated person as one line of COPY csv input (see copyCsvLine). */
+/** A person validated by parsePerson, as one row of COPY csv input without its line end (see copyCsvLine). */
 export interface StagedRow {
   iin: string;
   csv: string;
@@ -48,7 +48,7 @@ export interface StagedRow {
 
 async function mergeThroughStage(tx: Tx, rows: readonly StagedRow[], meta: WriteMeta) {
   await tx.query('CREATE TEMP TABLE IF NOT EXISTS person_stage (LIKE persons INCLUDING DEFAULTS) ON COMMIT DROP');
-  await tx.copyCsv('person_stage', cols, rows.map((r) => r.csv).join(''));
+  await tx.copyCsv('person_stage', cols, rows.map((r) => r.csv).join('\n') + '\n');
   const { rows: res } = await tx.query<{ inserted: number; updated: number }>(MERGE_SQL, [meta.at, meta.actor, meta.source]);
   await tx.query('DROP TABLE person_stage');
   return { inserted: Number(res[0]?.inserted ?? 0), updated: Number(res[0]?.updated ?? 0) };
@@ -64,8 +64,7 @@ export async function upsertPersons(tx: Tx, rows: readonly StagedRow[], meta: Wr
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const stamp = meta.at.toISOString();
   const suffix = `,${stamp},${csvField(meta.actor)},${csvField(meta.source)},${stamp}\n`;
-  let csv = '';
-  for (const r of rows) csv += r.csv.slice(0, -1) + suffix;
+  const csv = rows.map((r) => r.csv).join(suffix) + suffix;
   await tx.query('SAVEPOINT bulk_insert');
   try {
     await tx.copyCsv('persons', [...cols, ...CREATED], csv);
