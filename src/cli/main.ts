@@ -4,6 +4,7 @@ import { registryCommands } from './commands/registry.ts';
 import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
 import { auditCommands } from './commands/audit.ts';
+import { eligibleCommand } from './commands/eligible.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -14,6 +15,7 @@ registryCommands(program);
 seedCommand(program);
 startCommand(program);
 auditCommands(program);
+eligibleCommand(program);
 
 try {
   await program.parseAsync(process.argv);
