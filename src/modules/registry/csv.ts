@@ -1,4 +1,4 @@
-import { PERSON_COLUMNS, type PersonRecord } from './person.ts';
+import { PERSON_COLUMNS, PERSON_FIELDS, type PersonRecord } from './person.ts';
 
 /** Quotes a CSV field when it needs it; null becomes an empty unquoted field (NULL for COPY). */
 export function csvField(v: string | null): string {
@@ -11,31 +11,54 @@ export function csvField(v: string | null): string {
   return v;
 }
 
-function cell(v: unknown, listSep: ';' | 'pg'): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (Array.isArray(v)) return listSep === 'pg' ? (v.length > 1 ? `"{${v.join(',')}}"` : `{${v.join(',')}}`) : v.join(';');
-  return csvField(String(v));
+type Cell = (v: unknown) => string;
+
+const bool: Cell = (v) => (v ? 'true' : 'false');
+/** Values a validated record holds only from closed sets (codes, digits, dates): never need quoting. */
+const plain: Cell = (v) => (v === null || v === undefined ? '' : (v as string));
+const text: Cell = (v) => (v === null || v === undefined ? '' : csvField(v as string));
+const listPlain: Cell = (v) => (v as string[]).join(';');
+const listPg: Cell = (v) => {
+  const a = v as string[];
+  return a.length === 0 ? '{}' : a.length === 1 ? `{${a[0]}}` : `"{${a.join(',')}}"`;
+};
+
+function cells(lists: 'plain' | 'pg'): Cell[] {
+  return PERSON_COLUMNS.map((c) => {
+    switch (PERSON_FIELDS[c].kind) {
+      case 'bool':
+        return bool;
+      case 'dates':
+        return lists === 'pg' ? listPg : listPlain;
+      case 'text':
+        return text;
+      default:
+        return plain;
+    }
+  });
 }
+
+/** Builds a row serializer for validated records; the cells are joined once so the row is one flat string. */
+function rowWriter(cs: Cell[]): (r: PersonRecord) => string {
+  const keys = PERSON_COLUMNS as readonly (keyof PersonRecord)[];
+  const parts: string[] = new Array(keys.length);
+  return (r) => {
+    for (let i = 0; i < keys.length; i++) parts[i] = (cs[i] as Cell)(r[keys[i] as keyof PersonRecord]);
+    return parts.join(',');
+  };
+}
+
+const exportRow = rowWriter(cells('plain'));
+const copyRow = rowWriter(cells('pg'));
 
 /** One line in the registry's exchange CSV format (the format import reads and export writes). */
 export function exportCsvLine(r: PersonRecord): string {
-  let line = '';
-  for (let i = 0; i < PERSON_COLUMNS.length; i++) {
-    if (i) line += ',';
-    line += cell(r[PERSON_COLUMNS[i] as keyof PersonRecord], ';');
-  }
-  return line + '\n';
+  return exportRow(r) + '\n';
 }
 
 /** One row of COPY ... WITH (FORMAT csv) input for the persons columns, without the line end. */
 export function copyCsvLine(r: PersonRecord): string {
-  let line = '';
-  for (let i = 0; i < PERSON_COLUMNS.length; i++) {
-    if (i) line += ',';
-    line += cell(r[PERSON_COLUMNS[i] as keyof PersonRecord], 'pg');
-  }
-  return line;
+  return copyRow(r);
 }
 
 export const CSV_HEADER = PERSON_COLUMNS.join(',') + '\n';

@@ -48,7 +48,7 @@ export interface ImportSummary {
 interface RawRow {
   line: number;
   /** CSV: values already in PERSON_COLUMNS order; NDJSON: the object as read. */
-  values: unknown[] | Record<string, unknown> | null;
+  values: readonly unknown[] | Record<string, unknown> | null;
   /** Set when the row could not even be read (bad JSON, wrong column count). */
   problem?: FieldIssue;
 }
@@ -76,7 +76,7 @@ function checkHeader(header: string[]): void {
 async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<RawRow[]> {
   const reader = new CsvReader();
   let header: string[] | null = null;
-  let toValues: ((fields: readonly string[]) => unknown[]) | null = null;
+  let toValues: ((fields: readonly string[]) => readonly unknown[]) | null = null;
   const toRows = (records: CsvRecord[]): RawRow[] => {
     const rows: RawRow[] = [];
     for (const rec of records) {
@@ -95,7 +95,7 @@ async function* csvRows(file: string, bytes: { read: number }): AsyncGenerator<R
         rows.push({ line: rec.line, values: null, problem: { field: '(row)', value: '', reason: `has ${fields.length} fields, the header has ${header.length}` } });
         continue;
       }
-      rows.push({ line: rec.line, values: (toValues as (f: readonly string[]) => unknown[])(fields) });
+      rows.push({ line: rec.line, values: (toValues as (f: readonly string[]) => readonly unknown[])(fields) });
     }
     return rows;
   };
@@ -224,7 +224,7 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
           await report.add(row.line, 'error', row.problem as FieldIssue);
           continue;
         }
-        const result = Array.isArray(row.values) ? parsePersonValues(row.values, ctx) : parsePerson(row.values, ctx);
+        const result = isValueList(row.values) ? parsePersonValues(row.values, ctx) : parsePerson(row.values, ctx);
         for (const w of result.warnings) {
           report.warnings++;
           await report.add(row.line, 'warning', w);
@@ -272,4 +272,8 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
     await appendAudit(tx, { at: finished, actor: opts.actor, action: 'registry.import', subject: `import_run:${runId}`, details: { ...summary } });
   });
   return summary;
+}
+
+function isValueList(v: readonly unknown[] | Record<string, unknown>): v is readonly unknown[] {
+  return Array.isArray(v);
 }

@@ -261,8 +261,10 @@ export function parsePerson(raw: Record<string, unknown>, ctx: ValidationContext
 }
 
 /** Maps a CSV header to PERSON_COLUMNS order: a function turning a row's fields into parsePersonValues input. */
-export function columnMapper(header: readonly string[]): (fields: readonly string[]) => unknown[] {
+export function columnMapper(header: readonly string[]): (fields: readonly string[]) => readonly unknown[] {
   const at = PERSON_COLUMNS.map((c) => header.indexOf(c));
+  // The exchange format itself (export's column order): the fields are already the values.
+  if (header.length === at.length && at.every((j, i) => j === i)) return (fields) => fields;
   return (fields) => {
     const values: unknown[] = new Array(at.length);
     for (let i = 0; i < at.length; i++) {
