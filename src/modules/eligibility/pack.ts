@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { DomainError } from '../../kernel/errors.ts';
 import { assertInEffect, assertReferenceDate, describeEffective, resolveWith } from './ruleset.ts';
 import type { PackIssue, RuleSet, RuleSetDefinition } from './types.ts';
@@ -20,9 +20,21 @@ export interface Pack {
   readonly definitions: readonly RuleSetDefinition[];
 }
 
-/** The line of the node at path (or of its nearest existing parent). */
+/**
+ * The line of the node at path, or of its nearest existing parent. A map entry is placed on its key's line (an
+ * entry whose value is a nested map would otherwise point one line below its name).
+ */
 function lineOf(doc: Document, counter: LineCounter, path: readonly PathSegment[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
+    if (n > 0) {
+      const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+      const last = path[n - 1];
+      if (isMap(parent) && typeof last === 'string') {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+        if (pair && isScalar(pair.key) && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+        continue;
+      }
+    }
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }

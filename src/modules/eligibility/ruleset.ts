@@ -45,7 +45,8 @@ export function resolveWith(
   const ctx: ResolveContext = { params, used: new Set() };
   const issues: RawIssue[] = [];
   const condition = resolveCondition(def.when, ['when'], ctx, issues);
-  for (const name of Object.keys(def.params)) {
+  // Unused parameters are reported only for a tree that resolved: a broken tree leaves references unread.
+  for (const name of condition ? Object.keys(def.params) : []) {
     if (!ctx.used.has(name)) issues.push({ path: ['params', name], message: `parameter ${name} is declared but no condition uses $${name}` });
   }
   if (!condition || issues.length > 0) return { issues, overridden };
