@@ -1,1 +1,2 @@
 export { appendAudit, verifyAudit, type AuditInput, type VerifyResult } from './audit.ts';
+export { canonicalJson, GENESIS_HASH } from './chain.ts';

@@ -1,0 +1,18 @@
+export {
+  SummonsAction,
+  SummonsPurpose,
+  NumberBasis,
+  PaperPlace,
+  ValidReason,
+  DeliveryStatus,
+  EVIDENCE_KINDS,
+  type ActionOf,
+  type DecisionKind,
+  type EvidenceKind,
+  type SummonsActionKind,
+} from './actions.ts';
+export { checkNoticePeriod, assertNoticePeriod, kzCalendarDaysBetween, MIN_NOTICE_DAYS, type DispatchMode, type NoticeCheck } from './notice-period.ts';
+export { deriveNotification, type Ground, type NotificationFinding, type NotificationStatus } from './notification.ts';
+export { applySummonsAction, reduceSummons, DECISION_ALLOWED_IN, FINAL_STATES, type LegalState, type SummonsState } from './reducer.ts';
+export { chainEvidence, recordSummonsAction, verifyEvidenceChain, summonsActions, type EvidenceEntry, type EvidenceVerifyResult } from './ledger.ts';
+export { generateVerificationCode, parseVerificationCode, CODE_ALPHABET } from './verification-code.ts';
