@@ -108,35 +108,37 @@ function valueText(s: Subject, v: Value, on: string): string {
   }
 }
 
-/** "age 31 on 2026-12-01 > 29": the person's value, the relation that actually holds, the threshold. */
-export function testText(s: Subject, op: Comparison, v: Value, t: Operand, passed: boolean, on: string, param?: string): string {
+/**
+ * "age 31 on 2026-12-01 > 29": the person's value, the relation that actually holds, the threshold. The parameter
+ * a threshold came from is kept beside the text (Explanation.param) and shown by renderExplanation.
+ */
+export function testText(s: Subject, op: Comparison, v: Value, t: Operand, passed: boolean, on: string): string {
   const vt = valueText(s, v, on);
-  const by = param ? ` ($${param})` : '';
   if (op === 'present') {
     const onRecord = v !== null;
     return onRecord ? `${vt} is on record` : `${s.name} is empty`;
   }
   if (v === null) {
     const need = op === 'in' || op === 'not_in' ? `${op.replace('_', ' ')} ${list(t)}` : op === 'between' ? `${list(t).replace(', ', '..').slice(1, -1)}` : `${SYMBOL[op]} ${fmt(t as Scalar)}`;
-    return `${vt}: no value, needs ${need}${by}`;
+    return `${vt}: no value, needs ${need}`;
   }
   if (op === 'in' || op === 'not_in') {
     const isIn = (op === 'in') === passed;
-    return `${vt} ${isIn ? 'in' : 'not in'} ${list(t)}${by}`;
+    return `${vt} ${isIn ? 'in' : 'not in'} ${list(t)}`;
   }
   if (op === 'between') {
     const [lo, hi] = t as [Scalar, Scalar];
-    if (passed) return `${vt} within ${fmt(lo)}..${fmt(hi)}${by}`;
-    return v < lo ? `${vt} < ${fmt(lo)} (needs ${fmt(lo)}..${fmt(hi)})${by}` : `${vt} > ${fmt(hi)} (needs ${fmt(lo)}..${fmt(hi)})${by}`;
+    if (passed) return `${vt} within ${fmt(lo)}..${fmt(hi)}`;
+    return v < lo ? `${vt} < ${fmt(lo)} (needs ${fmt(lo)}..${fmt(hi)})` : `${vt} > ${fmt(hi)} (needs ${fmt(lo)}..${fmt(hi)})`;
   }
-  return `${vt} ${SYMBOL[passed ? op : (OPPOSITE[op] as string)]} ${fmt(t as Scalar)}${by}`;
+  return `${vt} ${SYMBOL[passed ? op : (OPPOSITE[op] as string)]} ${fmt(t as Scalar)}`;
 }
 
 function explainTest(c: TestCondition, p: EligibilityPerson, on: string): Explanation {
   const s = SUBJECTS.get(c.subject) as Subject;
   const v = subjectValue(s, p, on);
   const passed = holds(c.op, v, c.value);
-  const detail = testText(s, c.op, v, c.value, passed, on, c.param);
+  const detail = testText(s, c.op, v, c.value, passed, on);
   return {
     kind: 'test',
     passed,
@@ -211,7 +213,7 @@ export function renderExplanation(e: Evaluation): string {
     `  ${rs.citation.document}, ${rs.citation.article}`,
   ];
   const walk = (x: Explanation, depth: number) => {
-    lines.push(`${'  '.repeat(depth)}${x.passed ? '✓' : '✗'} ${x.text}${x.ref ? ` [${x.ref}]` : ''}`);
+    lines.push(`${'  '.repeat(depth)}${x.passed ? '✓' : '✗'} ${x.text}${x.param ? ` ($${x.param})` : ''}${x.ref ? ` [${x.ref}]` : ''}`);
     for (const c of x.children ?? []) walk(c, depth + 1);
   };
   walk(e.explanation, 1);
