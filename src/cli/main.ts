@@ -4,6 +4,7 @@ import { registryCommands } from './commands/registry.ts';
 import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
 import { auditCommands } from './commands/audit.ts';
+import { smscSimCommand } from './commands/smsc-sim.ts';
 import { eligibleCommand } from './commands/eligible.ts';
 
 const program = new Command('mobilize')
@@ -15,6 +16,7 @@ registryCommands(program);
 seedCommand(program);
 startCommand(program);
 auditCommands(program);
+smscSimCommand(program);
 eligibleCommand(program);
 
 try {

@@ -45,6 +45,8 @@ export interface SimMessage {
   destination: string;
   text: string;
   messageIds: string[];
+  /** What the simulator decided for each part, in part order. */
+  outcomes: SimOutcome[];
 }
 
 interface Bound {
@@ -56,7 +58,7 @@ interface Bound {
 interface PendingParts {
   total: number;
   parts: (string | undefined)[];
-  ids: (string | undefined)[];
+  subs: (SimSubmission | undefined)[];
 }
 
 function share(name: string, v: number | undefined): number {
@@ -240,18 +242,19 @@ export class SmscSimulator {
   private collect(sub: SimSubmission, pdu: smpp.Pdu): void {
     const { udh, text } = decoded(pdu.short_message);
     const concat = concatenation(udh);
-    if (!concat || concat.total <= 1) return this.completed({ systemId: sub.systemId, source: sub.source, destination: sub.destination, text, messageIds: [sub.messageId] });
+    if (!concat || concat.total <= 1) return this.completed(sub, text, [sub]);
     const key = `${sub.systemId}|${sub.source}|${sub.destination}|${concat.ref}|${concat.total}`;
-    const p = this.partial.get(key) ?? { total: concat.total, parts: [], ids: [] };
+    const p = this.partial.get(key) ?? { total: concat.total, parts: [], subs: [] };
     p.parts[concat.seq - 1] = text;
-    p.ids[concat.seq - 1] = sub.messageId;
+    p.subs[concat.seq - 1] = sub;
     this.partial.set(key, p);
     if (p.parts.filter((x) => x !== undefined).length < p.total) return;
     this.partial.delete(key);
-    this.completed({ systemId: sub.systemId, source: sub.source, destination: sub.destination, text: p.parts.join(''), messageIds: p.ids as string[] });
+    this.completed(sub, p.parts.join(''), p.subs as SimSubmission[]);
   }
 
-  private completed(m: SimMessage): void {
+  private completed(sub: SimSubmission, text: string, parts: SimSubmission[]): void {
+    const m: SimMessage = { systemId: sub.systemId, source: sub.source, destination: sub.destination, text, messageIds: parts.map((x) => x.messageId), outcomes: parts.map((x) => x.outcome) };
     this.messages.push(m);
     for (const l of this.messageListeners) l(m);
   }
