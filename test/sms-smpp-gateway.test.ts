@@ -149,3 +149,15 @@ test('exercise gate: exercise messages only on exercise channels, real ones only
   await drill.client.send({ to: '+77011234567', text: marked, exercise: true });
   assert.deepEqual(drill.sim.messages.map((m) => m.text), [marked]);
 });
+
+test('close waits for every submit in flight, then unbinds', async () => {
+  const { sim, client } = await pair({ respondDelayMs: 60 }, { window: 2 });
+  const sends = [client.send({ to: '+77011234567', text: 'one', exercise: false }), client.send({ to: '+77011234567', text: 'two', exercise: false })];
+  await new Promise((r) => setTimeout(r, 20));
+  await client.close();
+  const results = await Promise.all(sends);
+  assert.equal(results.length, 2);
+  assert.equal(client.state, 'closed');
+  assert.equal(sim.submissions.length, 2);
+  await assert.rejects(client.send({ to: '+77011234567', text: 'late', exercise: false }), (e) => isDomainError(e, 'SMS_CLIENT_CLOSED'));
+});

@@ -239,8 +239,10 @@ export class SmppClient {
       const throttled = resp.command_status === smpp.ESME_RTHROTTLED;
       f.reject(failure('SMS_SUBMIT_REJECTED', `the SMSC refused the part with status 0x${resp.command_status.toString(16).padStart(8, '0')}${throttled ? ' (throttled)' : ''}`, { status: resp.command_status, retryable: throttled }));
     }
-    if (this.inFlight.size === 0) for (const resolve of this.idle) resolve();
-    this.idle.clear();
+    if (this.inFlight.size === 0) {
+      for (const resolve of this.idle) resolve();
+      this.idle.clear();
+    }
     this.pump();
   }
 
