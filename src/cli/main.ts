@@ -5,6 +5,7 @@ import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
 import { auditCommands } from './commands/audit.ts';
 import { smscSimCommand } from './commands/smsc-sim.ts';
+import { callupCommands } from './commands/callup.ts';
 import { eligibleCommand } from './commands/eligible.ts';
 
 const program = new Command('mobilize')
@@ -17,6 +18,7 @@ seedCommand(program);
 startCommand(program);
 auditCommands(program);
 smscSimCommand(program);
+callupCommands(program);
 eligibleCommand(program);
 
 try {
