@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../src/db/client.ts';
-import { evaluate, findRuleSet, loadPack, renderExplanation, resolveRuleSet, type RuleSet } from '../src/modules/eligibility/index.ts';
+import { evaluate, findRuleSet, loadPack, renderExplanation, resolveRuleSet, selectEligible, type RuleSet } from '../src/modules/eligibility/index.ts';
 import type { PersonRecord } from '../src/modules/registry/index.ts';
 import { syntheticBins } from '../src/modules/registry/synthetic.ts';
 import { freshDb } from './helpers/db.ts';
@@ -142,4 +142,18 @@ test('the SQL predicate decides every boundary case the same way', async () => {
     const iin = (people[i] as PersonRecord).iin;
     assert.equal(selections.get(key)?.has(iin), c.eligible, `${c.rule}: ${c.name} (${iin})`);
   }
+});
+
+test('a selection of IINs goes to the audit log with its rule set, date, purpose and size', async () => {
+  const rs = findRuleSet(pack, 'reserve-officer-callup', R).ruleSet;
+  const expected = CASES.flatMap((c, i) => (c.rule === rs.id && !c.on && !c.params && c.eligible ? [(people[i] as PersonRecord).iin] : [])).sort();
+  const at = new Date('2026-11-23T06:00:00Z');
+  const got = await selectEligible(db, rs, R, { actor: 'test', purpose: 'call-up planning', at });
+  assert.deepEqual(got.map((i) => i.trimEnd()), expected);
+  const audit = await db.query<{ action: string; subject: string; details: { on: string; purpose: string; count: number } }>(
+    "SELECT action, subject, details FROM audit_log WHERE action = 'eligibility.select'",
+  );
+  assert.equal(audit.length, 1);
+  assert.equal(audit[0]?.subject, 'ruleset:reserve-officer-callup@2024');
+  assert.deepEqual([audit[0]?.details.on, audit[0]?.details.purpose, audit[0]?.details.count], [R, 'call-up planning', expected.length]);
 });
