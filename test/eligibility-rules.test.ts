@@ -97,6 +97,16 @@ const CASES: Case[] = [
   { rule: 'essential-worker-reservation', name: 'not on the register', over: worker({ sex: 'F', specialty: null }), eligible: false },
   { rule: 'essential-worker-reservation', name: 'energy worker when only health is essential', over: worker({ sector: 'energy' }), params: { sectors: 'health' }, eligible: false },
   { rule: 'essential-worker-reservation', name: 'health worker when only health is essential', over: worker({}), params: { sectors: 'health' }, eligible: true },
+
+  // Call-up of reservists on mobilization: fit, in the reserve, within the category's age limit.
+  { rule: 'reserve-mobilization', name: 'reserve soldier 50 the day before his 51st birthday', over: { sex: 'M', mil_category: 'reserve_soldier', birth_date: '1975-12-02' }, eligible: true },
+  { rule: 'reserve-mobilization', name: 'reserve soldier on his 51st birthday', over: { sex: 'M', mil_category: 'reserve_soldier', birth_date: '1975-12-01' }, eligible: false },
+  { rule: 'reserve-mobilization', name: 'reserve sergeant at 51 in wartime (limit 55)', over: { sex: 'M', mil_category: 'reserve_sergeant', birth_date: '1975-12-01' }, params: { max_age_soldier: '55' }, eligible: true },
+  { rule: 'reserve-mobilization', name: 'reserve officer 60 the day before his 61st birthday', over: { sex: 'M', birth_date: '1965-12-02' }, eligible: true },
+  { rule: 'reserve-mobilization', name: 'reserve officer on his 61st birthday', over: { sex: 'M', birth_date: '1965-12-01' }, eligible: false },
+  { rule: 'reserve-mobilization', name: 'a conscript is not a reservist', over: { ...conscript, birth_date: '2006-01-01', fitness: 'A' }, eligible: false },
+  { rule: 'reserve-mobilization', name: 'limited fitness (V)', over: { sex: 'M', birth_date: '1990-01-01', fitness: 'V' }, eligible: false },
+  { rule: 'reserve-mobilization', name: 'residing abroad', over: { sex: 'M', birth_date: '1990-01-01', resides_abroad: true }, eligible: false },
 ];
 
 const people = CASES.map((c, i) => subject(i + 1, c.over));

@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { DomainError, isDomainError } from '../kernel/errors.ts';
 import { findPerson, personHistory } from '../modules/registry/index.ts';
 import { errorBody, httpStatus } from './errors.ts';
+import { callupRoutes } from './routes/callup.ts';
 
 export interface AppOptions {
   db: Db;
@@ -58,6 +59,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (!history) throw new DomainError('API_NOT_FOUND', `No person with IIN ${req.params.iin} in the registry.`);
     return history;
   });
+
+  callupRoutes(app, { db: opts.db, clock: opts.clock, actorOf });
 
   return app;
 }

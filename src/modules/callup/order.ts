@@ -98,6 +98,15 @@ export function parseOrderText(text: string): { order?: CallupOrder; issues: Ord
   return { order: parsed.data, issues: [] };
 }
 
+/** Validates an order given as a value (an API body); issues carry paths only. */
+export function parseOrderValue(raw: unknown): { order?: CallupOrder; issues: OrderIssue[] } {
+  const parsed = CallupOrder.safeParse(raw);
+  if (!parsed.success) return { issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  const problems = semanticIssues(parsed.data);
+  if (problems.length) return { issues: problems.map((p) => ({ path: formatPath(p.path), message: p.message })) };
+  return { order: parsed.data, issues: [] };
+}
+
 export function readOrderFile(file: string): CallupOrder {
   let text: string;
   try {

@@ -86,10 +86,12 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
 
   return db.transaction(async (tx) => {
     if (db.engine === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    // The eligible pool is read once into a temporary table; the classes and the hand-out both come from it.
+    await tx.query('DROP TABLE IF EXISTS callup_pool');
+    await tx.query(`CREATE TEMP TABLE callup_pool ON COMMIT DROP AS ${people.sql}`, people.params);
     const { rows } = await tx.query<{ region: string; specialty: string; tier: number; reserved: boolean; n: number }>(
-      `SELECT region, specialty, tier, reserved, count(*)::int AS n FROM (${people.sql}) e
+      `SELECT region, specialty, tier, reserved, count(*)::int AS n FROM callup_pool
        GROUP BY region, specialty, tier, reserved ORDER BY region, specialty, tier, reserved`,
-      people.params,
     );
     const classes: PersonClass[] = rows.map((r) => ({ region: r.region, specialty: r.specialty, tier: Number(r.tier), reserved: r.reserved, count: Number(r.n) }));
     const arcs = buildArcs(classes, cells, opts);
@@ -127,17 +129,16 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
       const k = classes[h.classIndex] as PersonClass;
       return { region: k.region, specialty: k.specialty, tier: k.tier, reserved: k.reserved, cell: h.cellIndex, lo: h.fromRank, hi: h.toRank, km: (arcs[h.arc] as { travelKm: number }).travelKm };
     });
-    const p = people.params.length;
     await tx.query(
       `INSERT INTO callup_assignments (plan_id, iin, cell, home_region, tier, reserved, lottery_rank, travel_km)
-       SELECT $${p + 1}, r.iin, h.cell, r.region, r.tier, r.reserved, r.rank, h.km
+       SELECT $1, r.iin, h.cell, r.region, r.tier, r.reserved, r.rank, h.km
        FROM (SELECT e.*, row_number() OVER (PARTITION BY e.region, e.specialty, e.tier, e.reserved
-                                           ORDER BY md5($${p + 2} || ':' || e.iin), e.iin) AS rank
-             FROM (${people.sql}) e) r
-       JOIN jsonb_to_recordset($${p + 3}::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
+                                           ORDER BY md5($2 || ':' || e.iin), e.iin) AS rank
+             FROM callup_pool e) r
+       JOIN jsonb_to_recordset($3::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
          ON h.region = r.region AND h.specialty = r.specialty AND h.tier = r.tier AND h.reserved = r.reserved
         AND r.rank BETWEEN h.lo AND h.hi`,
-      [...people.params, id, seed, JSON.stringify(ranges)],
+      [id, seed, JSON.stringify(ranges)],
     );
     const { rows: cnt } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM callup_assignments WHERE plan_id = $1', [id]);
     if (Number(cnt[0]?.n) !== allocation.totals.filled) {

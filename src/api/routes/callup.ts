@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { explainPlanFor, getPlan, parseOrderValue, planCallup, recordPlanAction } from '../../modules/callup/index.ts';
+
+const PlanRequest = z.object({ order: z.unknown(), seed: z.string().min(1).optional() }).strict();
+const ActionRequest = z.object({ note: z.string().max(1000).optional() }).strict();
+
+/** Call-up orders and plans: plan an order, read a plan, explain it for one person, approve or withdraw it. */
+export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; actorOf: (req: FastifyRequest) => string }): void {
+  const { db, clock, actorOf } = opts;
+
+  app.post('/api/callup/plans', async (req, reply) => {
+    const actor = actorOf(req);
+    const body = PlanRequest.safeParse(req.body);
+    if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"order": {...}, "seed"?: "..."}.', { issues: body.error.issues });
+    const { order, issues } = parseOrderValue(body.data.order);
+    if (!order) throw new DomainError('CALLUP_ORDER_INVALID', `The order is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    const { id, report } = await planCallup(db, order, { actor, clock, ...(body.data.seed ? { seed: body.data.seed } : {}) });
+    return reply.status(201).send({ id, report });
+  });
+
+  app.get<{ Params: { ref: string } }>('/api/callup/plans/:ref', async (req) => {
+    actorOf(req);
+    return getPlan(db, req.params.ref);
+  });
+
+  app.get<{ Params: { ref: string; iin: string } }>('/api/callup/plans/:ref/explain/:iin', async (req) => {
+    const actor = actorOf(req);
+    return explainPlanFor(db, req.params.ref, req.params.iin, { actor, at: clock.now() });
+  });
+
+  for (const action of ['approve', 'withdraw'] as const) {
+    app.post<{ Params: { ref: string } }>(`/api/callup/plans/:ref/${action}`, async (req) => {
+      const actor = actorOf(req);
+      const body = ActionRequest.safeParse(req.body ?? {});
+      if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"note"?: "..."}.', { issues: body.error.issues });
+      return recordPlanAction(db, req.params.ref, action, { actor, clock, ...(body.data.note ? { note: body.data.note } : {}) });
+    });
+  }
+}
