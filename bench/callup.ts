@@ -86,6 +86,8 @@ try {
 
   console.log(`classes ${report.solver.classes}, arcs ${report.solver.arcs}, LP solved in ${report.solver.seconds.toFixed(2)} s`);
   console.log(`plan: filled ${report.totals.filled} of ${report.totals.quota} (${n} assignments written)`);
+  const { selectSeconds, solveAndRankSeconds } = report.timing;
+  console.log(`phases: select ${selectSeconds.toFixed(2)} s, solve + rank ${solveAndRankSeconds.toFixed(2)} s, write ${(run.seconds - selectSeconds - solveAndRankSeconds).toFixed(2)} s`);
   console.log(`end-to-end (select, solve, write): ${run.seconds.toFixed(2)} s (goal <= 10 s)`);
   console.log(`objective: ${report.totals.objective} (travel ${report.totals.travelKm} km + priority ${report.totals.priorityPenalty})`);
   console.log(`greedy first-come: filled ${greedy.filled}, objective ${greedy.objective} (travel ${greedy.travelKm} km + priority ${greedy.priorityPenalty})`);

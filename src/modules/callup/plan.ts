@@ -22,6 +22,8 @@ export interface PlanReport {
   cells: Allocation['cells'];
   totals: Allocation['totals'];
   solver: { classes: number; arcs: number; seconds: number };
+  /** Wall time of selecting the pool, and of solving (overlapped with ranking the pool by the lottery). */
+  timing: { selectSeconds: number; solveAndRankSeconds: number };
 }
 
 export interface PlanContext {
@@ -87,6 +89,7 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
   return db.transaction(async (tx) => {
     if (db.engine === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     // The eligible pool is read once into a temporary table; the classes and the hand-out both come from it.
+    const t0 = performance.now();
     await tx.query('DROP TABLE IF EXISTS callup_pool');
     await tx.query(`CREATE TEMP TABLE callup_pool ON COMMIT DROP AS ${people.sql}`, people.params);
     const { rows } = await tx.query<{ region: string; specialty: string; tier: number; reserved: boolean; n: number }>(
@@ -95,9 +98,20 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
     );
     const classes: PersonClass[] = rows.map((r) => ({ region: r.region, specialty: r.specialty, tier: Number(r.tier), reserved: r.reserved, count: Number(r.n) }));
     const arcs = buildArcs(classes, cells, opts);
-    const t0 = performance.now();
-    const { flows } = await solveTransport(transportProblem(classes, cells, arcs));
-    const seconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    // The solve runs in a worker thread while the database ranks every class by the lottery.
+    const ranking = tx.query('DROP TABLE IF EXISTS callup_ranked').then(() =>
+      tx.query(
+        `CREATE TEMP TABLE callup_ranked ON COMMIT DROP AS
+         SELECT e.*, row_number() OVER (PARTITION BY e.region, e.specialty, e.tier, e.reserved
+                                        ORDER BY md5($1 || ':' || e.iin), e.iin) AS rank
+         FROM callup_pool e`,
+        [seed],
+      ),
+    );
+    const [{ flows }] = await Promise.all([solveTransport(transportProblem(classes, cells, arcs)), ranking]);
+    const t2 = performance.now();
+    const seconds = (t2 - t1) / 1000;
     const allocation = summarise(classes, cells, arcs, flows, opts);
     const taken = new Array<number>(classes.length).fill(0);
     arcs.forEach((a, j) => (taken[a.from] = (taken[a.from] as number) + (flows[j] as number)));
@@ -117,6 +131,7 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
       cells: allocation.cells,
       totals: allocation.totals,
       solver: { classes: classes.length, arcs: arcs.length, seconds },
+      timing: { selectSeconds: (t1 - t0) / 1000, solveAndRankSeconds: seconds },
     };
     const { rows: ins } = await tx.query<{ id: number }>(
       `INSERT INTO callup_plans (order_id, version, exercise, order_doc, rule_set, reference_date, seed, report, created_at, created_by)
@@ -132,13 +147,11 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
     await tx.query(
       `INSERT INTO callup_assignments (plan_id, iin, cell, home_region, tier, reserved, lottery_rank, travel_km)
        SELECT $1, r.iin, h.cell, r.region, r.tier, r.reserved, r.rank, h.km
-       FROM (SELECT e.*, row_number() OVER (PARTITION BY e.region, e.specialty, e.tier, e.reserved
-                                           ORDER BY md5($2 || ':' || e.iin), e.iin) AS rank
-             FROM callup_pool e) r
-       JOIN jsonb_to_recordset($3::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
+       FROM callup_ranked r
+       JOIN jsonb_to_recordset($2::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
          ON h.region = r.region AND h.specialty = r.specialty AND h.tier = r.tier AND h.reserved = r.reserved
         AND r.rank BETWEEN h.lo AND h.hi`,
-      [id, seed, JSON.stringify(ranges)],
+      [id, JSON.stringify(ranges)],
     );
     const { rows: cnt } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM callup_assignments WHERE plan_id = $1', [id]);
     if (Number(cnt[0]?.n) !== allocation.totals.filled) {
