@@ -16,3 +16,7 @@ export { deriveNotification, type Ground, type NotificationFinding, type Notific
 export { applySummonsAction, reduceSummons, DECISION_ALLOWED_IN, FINAL_STATES, type LegalState, type SummonsState } from './reducer.ts';
 export { chainEvidence, recordSummonsAction, verifyEvidenceChain, summonsActions, type EvidenceEntry, type EvidenceVerifyResult } from './ledger.ts';
 export { generateVerificationCode, parseVerificationCode, CODE_ALPHABET } from './verification-code.ts';
+export { issuePlan, chooseChannels, numberBasis, type IssueOptions, type IssueResult, type SummonsChannel } from './issue.ts';
+export { appendLedger, summonsEntries, verifyStoredLedger, type StoredLedgerCheck } from './ledger-store.ts';
+export { showSummons, summonsProof, checkLedger, verifySummonsCode, type CodeCheck, type SendRecord, type SummonsRecord } from './queries.ts';
+export { summonsSmsText } from './sms-text.ts';
