@@ -19,7 +19,7 @@ export async function addPeople(db: Db, clock: Clock, people: PersonRecord[]): P
   await db.transaction((tx) => upsertPersons(tx, people.map((p) => ({ iin: p.iin, csv: copyCsvLine(p) })), { at: clock.now(), actor: 'test', source: 'test' }));
 }
 
-export function order(id: string, count: number, exercise = false): CallupOrder {
+export function order(id: string, count: number, exercise = false, specialty = 'aviation'): CallupOrder {
   const { order: o, issues } = parseOrderText(`
 id: ${id}
 title: test order
@@ -31,7 +31,7 @@ exercise: ${exercise}
 agencies:
   army: { name: Army, region: KZ-71 }
 quotas:
-  - { agency: army, specialty: aviation, count: ${count} }
+  - { agency: army, specialty: ${specialty}, count: ${count} }
 `);
   assert.deepEqual(issues, []);
   return o as CallupOrder;

@@ -20,3 +20,5 @@ export { issuePlan, chooseChannels, numberBasis, type IssueOptions, type IssueRe
 export { appendLedger, summonsEntries, verifyStoredLedger, type StoredLedgerCheck } from './ledger-store.ts';
 export { showSummons, summonsProof, checkLedger, verifySummonsCode, type CodeCheck, type SendRecord, type SummonsRecord } from './queries.ts';
 export { summonsSmsText } from './sms-text.ts';
+export { dispatchPending, receiptInbox, startDispatcher, type DispatchCounts, type DispatchOptions, type DispatcherHandle, type SmsGateway } from './dispatch.ts';
+export { applyReceipts, claimSends, type ClaimedSend } from './outbox.ts';

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { isDomainError } from '../../kernel/errors.ts';
+import type { SmppClient } from '../sms/index.ts';
+import { checkNoticePeriod } from './notice-period.ts';
+import { applyReceipts, claimSends, recordOutcomes, storeReceipt, type ClaimedSend, type SendOutcome } from './outbox.ts';
+
+/** An SMPP client and the name of the SMSC behind it (message ids are unique only per SMSC). */
+export interface SmsGateway {
+  client: SmppClient;
+  smsc: string;
+}
+
+export interface DispatchOptions {
+  batch: number;
+  clock: Clock;
+  workerId?: string;
+  /** How long a claimed send is this dispatcher's before another may take it over. */
+  leaseMs?: number;
+  actor?: string;
+  /** Set to abandon the batch after sending, without recording: what a crash at that moment leaves behind. */
+  abort?: { aborted: boolean };
+}
+
+export interface DispatchCounts {
+  claimed: number;
+  submitted: number;
+  retry: number;
+  failed: number;
+  refused: number;
+  too_late: number;
+}
+
+const GATE_CODES = ['SMS_EXERCISE_ON_LIVE_CHANNEL', 'SMS_LIVE_ON_EXERCISE_CHANNEL', 'SMS_EXERCISE_MARK_MISSING', 'SMS_EXERCISE_MARK_ON_LIVE'];
+
+async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promise<SendOutcome> {
+  const notice = checkNoticePeriod(clock.now(), s.appearanceAt, 'sms');
+  if (!notice.ok) return { send: s, kind: 'too_late', error: notice.message };
+  try {
+    const r = await gateway.client.send({ to: s.destination, text: s.text, exercise: s.exercise });
+    return { send: s, kind: 'submitted', messageIds: r.messageIds };
+  } catch (e) {
+    if (isDomainError(e) && GATE_CODES.includes(e.code)) return { send: s, kind: 'refused', error: `${e.code}: ${e.message}` };
+    const retryable = isDomainError(e) && e.details.retryable === true;
+    const code = isDomainError(e) ? e.code : 'ERROR';
+    return { send: s, kind: retryable ? 'retry' : 'failed', error: `${code}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * One round: claims up to `batch` queued SMS (the claim is committed before anything is sent), sends them through
+ * the gateway — its window keeps up to that many in flight — and records every outcome in one transaction.
+ */
+export async function dispatchPending(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<DispatchCounts> {
+  const counts: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
+  const claimed = await claimSends(db, { workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000 });
+  counts.claimed = claimed.length;
+  if (claimed.length === 0) return counts;
+  const outcomes = await Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
+  if (opts.abort?.aborted) return counts;
+  await recordOutcomes(db, outcomes, { smsc: gateway.smsc, clock: opts.clock, actor: opts.actor ?? `dispatcher:${opts.workerId ?? 'dispatch'}` });
+  for (const o of outcomes) counts[o.kind]++;
+  return counts;
+}
+
+/** Stores every receipt the gateway's client hears; `stop` waits until those already heard are stored. */
+export function receiptInbox(db: Db, gateway: SmsGateway, clock: Clock): { stop(): Promise<void> } {
+  const pending = new Set<Promise<void>>();
+  const off = gateway.client.onReceipt((r) => {
+    const p = storeReceipt(db, gateway.smsc, r, clock).catch((e: unknown) => console.error(`receipt ${r.messageId} not stored: ${(e as Error).message}`));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  return {
+    async stop() {
+      off();
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}
+
+export interface DispatcherHandle {
+  readonly workerId: string;
+  readonly totals: DispatchCounts;
+  /** Graceful: finishes and records the batch in flight. abort: leaves it unrecorded, as a crash would. */
+  stop(opts?: { abort?: boolean }): Promise<void>;
+}
+
+/**
+ * The long-running dispatcher: rounds while there is work, a poll interval when idle, receipts applied as they come.
+ * It owns the gateway: stopping it closes the SMPP client.
+ */
+export function startDispatcher(db: Db, gateway: SmsGateway, opts: DispatchOptions & { pollMs?: number }): DispatcherHandle {
+  const workerId = opts.workerId ?? randomUUID();
+  const abort = { aborted: false };
+  const totals: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
+  const inbox = receiptInbox(db, gateway, opts.clock);
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (!stopping) {
+      const c = await dispatchPending(db, gateway, { ...opts, workerId, abort });
+      for (const k of Object.keys(totals) as (keyof DispatchCounts)[]) totals[k] += c[k];
+      if (stopping) break;
+      await applyReceipts(db, opts.clock);
+      if (c.claimed === 0) await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, opts.pollMs ?? 500);
+        wake = () => { clearTimeout(t); resolve(); };
+      });
+    }
+  })();
+  return {
+    workerId,
+    totals,
+    async stop(o = {}) {
+      stopping = true;
+      if (o.abort) abort.aborted = true;
+      wake?.();
+      await loop;
+      // The client is closed before the inbox stops listening: a receipt the SMSC hands to this connection is acked
+      // on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
+      await gateway.client.close();
+      await inbox.stop();
+      if (!o.abort) await applyReceipts(db, opts.clock);
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Db, Tx } from '../../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { appendAudit } from '../audit/index.ts';
+import type { DeliveryReceipt } from '../sms/index.ts';
+import { DeliveryStatus, type NumberBasis, type SummonsAction } from './actions.ts';
+import { appendLedger } from './ledger-store.ts';
+
+/**
+ * The SMS outbox. ARCHITECTURE.md names pg-boss, but pg-boss 12 needs Node ≥ 22.12 (this project runs on 20) and
+ * brings its own schema and maintenance timers onto PGlite's single connection; a table claimed with
+ * FOR UPDATE SKIP LOCKED gives the same guarantee — the job is written in the transaction that records the
+ * summons — on both engines, with a few lines of SQL.
+ *
+ * Life of a row: pending → sending (claimed with a lease; the attempt is on record before the SMS goes out) →
+ * submitted | failed | refused (exercise gate) | too_late (the three-day rule no longer holds). A row left in
+ * sending by a dispatcher that died is claimed again when its lease runs out, so a crash can repeat at most the
+ * sends that were in flight, never lose one.
+ */
+export interface ClaimedSend {
+  id: number;
+  summonsId: string;
+  destination: string;
+  numberBasis: NumberBasis[];
+  text: string;
+  exercise: boolean;
+  appearanceAt: Date;
+  attempts: number;
+}
+
+export async function claimSends(db: Db, opts: { workerId: string; batch: number; leaseMs: number }): Promise<ClaimedSend[]> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: number; summons_id: string | number; destination: string; number_basis: NumberBasis[]; text: string; exercise: boolean; appearance_at: Date; attempts: number }>(
+      `SELECT o.id, o.summons_id, o.destination, o.number_basis, o.text, o.exercise, s.appearance_at, o.attempts
+         FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id
+        WHERE (o.state = 'pending' AND o.available_at <= now()) OR (o.state = 'sending' AND o.lease_until < now())
+        ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
+      [opts.batch],
+    );
+    if (rows.length === 0) return [];
+    await tx.query(
+      `UPDATE summons_outbox SET state = 'sending', attempts = attempts + 1, claimed_by = $2,
+              lease_until = now() + make_interval(secs => $3::double precision) WHERE id = ANY($1)`,
+      [rows.map((r) => r.id), opts.workerId, opts.leaseMs / 1000],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id), summonsId: String(r.summons_id), destination: r.destination, numberBasis: r.number_basis, text: r.text,
+      exercise: r.exercise, appearanceAt: new Date(r.appearance_at), attempts: Number(r.attempts) + 1,
+    }));
+  });
+}
+
+export type SendOutcome =
+  | { send: ClaimedSend; kind: 'submitted'; messageIds: string[] }
+  | { send: ClaimedSend; kind: 'retry' | 'failed' | 'refused' | 'too_late'; error: string };
+
+const RETRY_LIMIT = 5;
+
+/** Records a batch of outcomes in one transaction: submit evidence, message ids, row states, receipts, audit. */
+export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], ctx: { smsc: string; clock: Clock; actor: string }): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.transaction(async (tx) => {
+    const at = ctx.clock.now();
+    const submitted = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'submitted' }> => o.kind === 'submitted');
+    await appendLedger(
+      tx,
+      submitted.map((o) => ({
+        summonsId: o.send.summonsId,
+        action: { kind: 'sms_submitted', at: at.toISOString(), number: o.send.destination, numberBasis: o.send.numberBasis, messageIds: o.messageIds },
+      })),
+      ctx.clock,
+    );
+    for (const o of submitted) {
+      for (const m of o.messageIds) {
+        await tx.query('INSERT INTO summons_sms_messages (smsc, message_id, summons_id, outbox_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ctx.smsc, m, Number(o.send.summonsId), o.send.id]);
+      }
+      await tx.query("UPDATE summons_outbox SET state = 'submitted', message_ids = $2, smsc = $3, lease_until = NULL, last_error = NULL WHERE id = $1", [o.send.id, o.messageIds, ctx.smsc]);
+    }
+    for (const o of outcomes) {
+      if (o.kind === 'submitted') continue;
+      const state = o.kind === 'retry' ? (o.send.attempts >= RETRY_LIMIT ? 'failed' : 'pending') : o.kind;
+      await tx.query(
+        `UPDATE summons_outbox SET state = $2, last_error = $3, lease_until = NULL,
+                available_at = now() + make_interval(secs => $4::double precision) WHERE id = $1`,
+        [o.send.id, state, o.error, 2 ** o.send.attempts],
+      );
+    }
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+    await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts, summonses: outcomes.map((o) => o.send.summonsId) } });
+    await applyReceiptsIn(tx, ctx.clock);
+  });
+}
+
+/** Stores a receipt as it arrives (only final ones: the legal rules look at nothing else). */
+export async function storeReceipt(db: Db, smsc: string, r: DeliveryReceipt, clock: Clock): Promise<void> {
+  if (!DeliveryStatus.safeParse(r.status).success) return;
+  await db.query('INSERT INTO sms_receipts (smsc, message_id, status, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+    smsc, r.messageId, r.status, r.doneAt, clock.now(),
+  ]);
+}
+
+/** Turns stored receipts whose submit is on record into delivery-report evidence. */
+export async function applyReceipts(db: Db, clock: Clock): Promise<number> {
+  return db.transaction((tx) => applyReceiptsIn(tx, clock));
+}
+
+async function applyReceiptsIn(tx: Tx, clock: Clock): Promise<number> {
+  const { rows } = await tx.query<{ smsc: string; message_id: string; status: DeliveryStatus; done_at: Date | null; received_at: Date; summons_id: string | number }>(
+    `SELECT r.smsc, r.message_id, r.status, r.done_at, r.received_at, m.summons_id
+       FROM sms_receipts r JOIN summons_sms_messages m ON m.smsc = r.smsc AND m.message_id = r.message_id
+      WHERE r.applied_seq IS NULL ORDER BY r.received_at, r.message_id FOR UPDATE OF r`,
+  );
+  if (rows.length === 0) return 0;
+  const entries = await appendLedger(
+    tx,
+    rows.map((r) => ({
+      summonsId: String(r.summons_id),
+      action: { kind: 'sms_delivery_report', at: new Date(r.done_at ?? r.received_at).toISOString(), messageId: r.message_id, status: r.status } satisfies SummonsAction,
+    })),
+    clock,
+  );
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as (typeof rows)[number];
+    await tx.query('UPDATE sms_receipts SET applied_seq = $4 WHERE smsc = $1 AND message_id = $2 AND status = $3', [r.smsc, r.message_id, r.status, (entries[i] as { seq: number }).seq]);
+  }
+  return rows.length;
+}

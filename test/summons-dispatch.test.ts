@@ -1,0 +1,154 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Db } from '../src/db/client.ts';
+import { fixedClock } from '../src/kernel/clock.ts';
+import { seededRng } from '../src/kernel/rng.ts';
+import { SmppClient, SmscSimulator, type SmscSimulatorOptions } from '../src/modules/sms/index.ts';
+import { applyReceipts, dispatchPending, issuePlan, receiptInbox, showSummons, startDispatcher, summonsProof, type SmsGateway } from '../src/modules/summons/index.ts';
+import { freshDb } from './helpers/db.ts';
+import { addPeople, approvedPlan, officer, order } from './helpers/summons.ts';
+
+const clock = fixedClock('2026-11-23T06:00:00Z');
+const appearanceAt = new Date('2026-12-01T09:00:00+05:00');
+let db: Db;
+const open: { close(): Promise<void> }[] = [];
+
+before(async () => {
+  db = await freshDb();
+});
+after(async () => {
+  for (const o of open.reverse()) await o.close().catch(() => undefined);
+  await db.close();
+});
+
+async function sim(o: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
+  const s = await SmscSimulator.start({ seed: 7, clock, ...o });
+  open.push(s);
+  return s;
+}
+
+async function gateway(s: SmscSimulator, exercise = false): Promise<SmsGateway> {
+  const client = await SmppClient.open({ host: '127.0.0.1', port: s.port, systemId: 'mobilize', password: 'x', sourceAddr: 'MOBILIZE', channel: { name: exercise ? 'drill' : 'live', exercise }, window: 20 });
+  open.push(client);
+  return { client, smsc: `127.0.0.1:${s.port}` };
+}
+
+/** Issues a plan of `count` fresh officers of one specialty; returns the summons ids with each one's number. */
+async function issued(id: string, count: number, specialty: string, exercise = false): Promise<{ id: string; mobile: string }[]> {
+  await addPeople(db, clock, Array.from({ length: count }, () => officer({ specialty })));
+  const planId = await approvedPlan(db, clock, order(id, count, exercise, specialty));
+  await issuePlan(db, String(planId), { actor: 'officer-b', clock, appearanceAt, rng: seededRng(id) });
+  return db.query<{ id: string; mobile: string }>('SELECT s.id::text AS id, o.destination AS mobile FROM summonses s JOIN summons_outbox o ON o.summons_id = s.id WHERE s.plan_id = $1 ORDER BY s.id', [planId]);
+}
+
+async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every recorded SMSC message id of these summonses has its receipt in the ledger. */
+async function allReported(ids: readonly string[]): Promise<boolean> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM summons_sms_messages m
+      WHERE m.summons_id = ANY($1::bigint[]) AND NOT EXISTS (
+        SELECT 1 FROM summons_ledger l WHERE l.summons_id = m.summons_id AND l.kind = 'sms_delivery_report' AND l.action->>'messageId' = m.message_id)`,
+    [ids],
+  );
+  const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM summons_outbox WHERE summons_id = ANY($1::bigint[]) AND state IN ('pending', 'sending')", [ids]);
+  return rows[0]?.n === 0 && pending[0]?.n === 0;
+}
+
+const legal = async (id: string) => (await showSummons(db, id, { actor: 'test', at: clock.now() })).state.legal;
+
+test('all delivered: every summons is duly notified, derived from the stored evidence', async () => {
+  const people = await issued('all-ok', 12, 'medical');
+  const s = await sim();
+  const gw = await gateway(s);
+  const inbox = receiptInbox(db, gw, clock);
+  while ((await dispatchPending(db, gw, { batch: 5, clock })).claimed > 0);
+  const ids = people.map((p) => p.id);
+  await waitFor('receipts', async () => {
+    await applyReceipts(db, clock);
+    return allReported(ids);
+  });
+  await inbox.stop();
+  assert.equal(s.messages.length, 12);
+  for (const p of people) assert.equal(await legal(p.id), 'duly_notified', `summons ${p.id}`);
+});
+
+test('a seeded share of failures: exactly those people are not notified', async () => {
+  const people = await issued('some-fail', 20, 'engineering');
+  const s = await sim({ failShare: 0.3, seed: 11 });
+  const worker = startDispatcher(db, await gateway(s), { batch: 8, clock, pollMs: 50 });
+  await waitFor('receipts', () => allReported(people.map((p) => p.id)));
+  await worker.stop();
+  const failedTo = new Set(s.messages.filter((m) => m.outcomes.some((o) => o !== 'delivered')).map((m) => `+${m.destination}`));
+  assert.ok(failedTo.size > 0 && failedTo.size < 20, `${failedTo.size} failed`);
+  for (const p of people) assert.equal(await legal(p.id), failedTo.has(p.mobile) ? 'not_notified' : 'duly_notified', `summons ${p.id} to ${p.mobile}`);
+});
+
+test('a dispatcher stopped mid-run: a new one sends the rest, no receipt is lost, repeats stay within the in-flight batch', async () => {
+  const people = await issued('restart', 30, 'artillery');
+  const s = await sim({ delayMs: 300, delayShare: 0.5, seed: 5 });
+  const batch = 4;
+  const first = startDispatcher(db, await gateway(s), { batch, clock, leaseMs: 1000, pollMs: 50 });
+  await waitFor('first sends', async () => s.messages.length >= 10);
+  await first.stop({ abort: true });
+  const atStop = s.messages.length;
+  assert.ok(atStop < 30, `stopped after ${atStop} messages`);
+  const second = startDispatcher(db, await gateway(s), { batch, clock, leaseMs: 1000, pollMs: 50 });
+  const ids = people.map((p) => p.id);
+  await waitFor('all sent and reported', () => allReported(ids));
+  await second.stop();
+  const perPerson = new Map<string, number>();
+  for (const m of s.messages) perPerson.set(m.destination, (perPerson.get(m.destination) ?? 0) + 1);
+  assert.equal(perPerson.size, 30, 'every person got the SMS');
+  const repeats = s.messages.length - 30;
+  assert.ok(repeats <= batch, `${repeats} repeated sends, in-flight window ${batch}`);
+  for (const p of people) assert.equal(await legal(p.id), 'duly_notified', `summons ${p.id}`);
+});
+
+test('an exercise summons is refused on a live channel and stays recorded as refused-to-send', async () => {
+  const people = await issued('drill', 3, 'radio', true);
+  const s = await sim();
+  const gw = await gateway(s);
+  const c = await dispatchPending(db, gw, { batch: 10, clock });
+  assert.equal(c.refused, 3);
+  assert.equal(s.messages.length, 0);
+  const shown = await showSummons(db, people[0]?.id as string, { actor: 'test', at: clock.now() });
+  assert.equal(shown.sends[0]?.state, 'refused');
+  assert.match(shown.sends[0]?.lastError ?? '', /SMS_EXERCISE_ON_LIVE_CHANNEL/);
+  assert.equal(shown.state.legal, 'not_notified');
+  // Through an exercise channel the drill goes out once an officer puts it back in the queue.
+  await db.query("UPDATE summons_outbox SET state = 'pending', available_at = now() WHERE summons_id = ANY($1::bigint[])", [people.map((p) => p.id)]);
+  const drill = await gateway(await sim(), true);
+  assert.equal((await dispatchPending(db, drill, { batch: 10, clock })).submitted, 3);
+});
+
+test('the ledger refuses edits, and a deleted entry is found by the proof check', async () => {
+  const people = await issued('tamper', 2, 'logistics');
+  const id = people[0]?.id as string;
+  assert.equal((await summonsProof(db, id)).ledger.ok, true);
+  await assert.rejects(db.query("UPDATE summons_ledger SET kind = 'x' WHERE summons_id = $1", [Number(id)]), /append-only/);
+  await assert.rejects(db.query('DELETE FROM summons_ledger WHERE summons_id = $1', [Number(id)]), /append-only/);
+  // A superuser can switch the trigger off; deleting the newest entry leaves a valid chain that misses the head.
+  await db.transaction(async (tx) => {
+    await tx.exec('ALTER TABLE summons_ledger DISABLE TRIGGER summons_ledger_append_only');
+    await tx.query('DELETE FROM summons_ledger WHERE seq = (SELECT max(seq) FROM summons_ledger)');
+    await tx.exec('ALTER TABLE summons_ledger ENABLE TRIGGER summons_ledger_append_only');
+  });
+  const proof = await summonsProof(db, id);
+  assert.equal(proof.ledger.ok, false);
+  assert.match(proof.ledger.problem?.reason ?? '', /head records seq/);
+  await db.transaction(async (tx) => {
+    await tx.exec('ALTER TABLE summons_ledger DISABLE TRIGGER summons_ledger_append_only');
+    await tx.query('DELETE FROM summons_ledger WHERE seq = 3');
+    await tx.exec('ALTER TABLE summons_ledger ENABLE TRIGGER summons_ledger_append_only');
+  });
+  const again = await summonsProof(db, id);
+  assert.equal(again.ledger.problem?.seq, 3);
+  assert.match(again.ledger.problem?.reason ?? '', /missing/);
+});
