@@ -150,7 +150,8 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
        FROM callup_ranked r
        JOIN jsonb_to_recordset($2::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
          ON h.region = r.region AND h.specialty = r.specialty AND h.tier = r.tier AND h.reserved = r.reserved
-        AND r.rank BETWEEN h.lo AND h.hi`,
+        AND r.rank BETWEEN h.lo AND h.hi
+       ORDER BY r.iin`, // in key order, the primary key grows at its right edge instead of splitting pages at random
       [id, JSON.stringify(ranges)],
     );
     const { rows: cnt } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM callup_assignments WHERE plan_id = $1', [id]);
