@@ -4,33 +4,16 @@
  * select + solve + write. Goal ≤ 10 s. Prints the plan's objective and, for comparison, the objective of a
  * greedy first-come allocation of the same classes.
  */
-import { openDb, type Db } from '../src/db/client.ts';
+import { openDb } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
-import { OneInFlight } from '../src/kernel/one-in-flight.ts';
 import { buildArcs, greedyFlows, orderCells, parseOrderText, planCallup, summarise, type CallupOrder } from '../src/modules/callup/index.ts';
-import { PERSON_COLUMNS, copyCsvLine, loadReferenceData, regions } from '../src/modules/registry/index.ts';
-import { generatePersons } from '../src/modules/registry/synthetic.ts';
-import { arg, scratchDatabase, timed } from './lib.ts';
+import { loadReferenceData, regions } from '../src/modules/registry/index.ts';
+import { arg, loadSyntheticRegistry, scratchDatabase, timed } from './lib.ts';
 
 const N = arg('persons', 5_000_000);
 const P = arg('positions', 300_000);
 const TODAY = '2026-11-23';
 
-async function load(db: Db): Promise<void> {
-  const writer = new OneInFlight();
-  let lines: string[] = [];
-  const flush = async () => {
-    const csv = lines.join('\n') + '\n';
-    lines = [];
-    await writer.submit(() => db.transaction((tx) => tx.copyCsv('persons', PERSON_COLUMNS, csv)));
-  };
-  for (const p of generatePersons({ count: N, seed: 42, today: TODAY })) {
-    lines.push(copyCsvLine(p));
-    if (lines.length === 50_000) await flush();
-  }
-  if (lines.length > 0) await flush();
-  await writer.drain();
-}
 
 /** 20 regions × 10 specialties × 4 agencies; places by region population and agency share. */
 function benchOrder(): CallupOrder {
@@ -67,7 +50,7 @@ const scratch = await scratchDatabase('mobilize_bench_callup');
 try {
   const db = await openDb({ databaseUrl: scratch.url });
   await loadReferenceData(db);
-  const loaded = await timed(() => load(db));
+  const loaded = await timed(() => loadSyntheticRegistry(db, { count: N, seed: 42, today: TODAY }));
   await db.query('VACUUM ANALYZE persons');
   console.log(`loaded ${N} synthetic persons in ${loaded.seconds.toFixed(1)} s`);
 

@@ -4,35 +4,16 @@
  * Reference: a plain `SELECT count(*) FROM persons` on the same table in the same run. Each query runs once to
  * warm the cache, then the median of five runs is reported.
  */
-import { openDb, type Db } from '../src/db/client.ts';
-import { OneInFlight } from '../src/kernel/one-in-flight.ts';
+import { openDb } from '../src/db/client.ts';
 import { compileCount, countEligible, findRuleSet, loadPack } from '../src/modules/eligibility/index.ts';
-import { PERSON_COLUMNS, copyCsvLine, loadReferenceData } from '../src/modules/registry/index.ts';
-import { generatePersons } from '../src/modules/registry/synthetic.ts';
-import { arg, scratchDatabase, timed } from './lib.ts';
+import { loadReferenceData } from '../src/modules/registry/index.ts';
+import { arg, loadSyntheticRegistry, scratchDatabase, timed } from './lib.ts';
 
 const N = arg('persons', 5_000_000);
 const ON = '2026-11-23';
 const CHUNK = 50_000;
 const RUNS = 5;
 
-/** Writes the synthetic registry with plain COPY, one chunk in flight while the next is generated. */
-async function load(db: Db): Promise<void> {
-  const writer = new OneInFlight();
-  let lines: string[] = [];
-  const flush = async () => {
-    const csv = lines.join('\n') + '\n';
-    lines = [];
-    await writer.submit(() => db.transaction((tx) => tx.copyCsv('persons', PERSON_COLUMNS, csv)));
-  };
-  for (const p of generatePersons({ count: N, seed: 42, today: ON })) {
-    const line = copyCsvLine(p);
-    lines.push(line.endsWith('\n') ? line.slice(0, -1) : line);
-    if (lines.length === CHUNK) await flush();
-  }
-  if (lines.length > 0) await flush();
-  await writer.drain();
-}
 
 async function median(fn: () => Promise<unknown>): Promise<number> {
   await fn();
@@ -48,7 +29,7 @@ const scratch = await scratchDatabase('mobilize_bench_eligibility');
 try {
   const db = await openDb({ databaseUrl: scratch.url });
   await loadReferenceData(db);
-  const loaded = await timed(() => load(db));
+  const loaded = await timed(() => loadSyntheticRegistry(db, { count: N, seed: 42, today: ON }));
   console.log(`loaded ${N} synthetic persons with COPY in ${loaded.seconds.toFixed(1)} s`);
   // Statistics for the planner and a visibility map for index-only scans, as autovacuum would leave them.
   const vacuumed = await timed(() => db.query('VACUUM ANALYZE persons'));
