@@ -6,7 +6,7 @@
  */
 import { openDb } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
-import { buildArcs, greedyFlows, orderCells, parseOrderText, planCallup, summarise, type CallupOrder } from '../src/modules/callup/index.ts';
+import { allocationOptions, buildArcs, greedyFlows, orderCells, parseOrderText, planCallup, summarise, type CallupOrder } from '../src/modules/callup/index.ts';
 import { loadReferenceData, regions } from '../src/modules/registry/index.ts';
 import { arg, loadSyntheticRegistry, scratchDatabase, timed } from './lib.ts';
 
@@ -61,7 +61,7 @@ try {
   const { report } = run.value;
   const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM callup_assignments');
 
-  const opts = { territorial: order.territorial, allowReserved: order.allow_reserved, priority: order.priority, priorityPenaltyKm: order.priority_penalty_km };
+  const opts = allocationOptions(order);
   const classes = report.classes.map(({ taken: _t, ...k }) => k);
   const arcs = buildArcs(classes, cells, opts);
   const greedy = summarise(classes, cells, arcs, greedyFlows(classes, cells, arcs), opts).totals;

@@ -1,5 +1,5 @@
 import { regionDistanceKm } from './geo.ts';
-import type { Cell, PriorityTier } from './order.ts';
+import type { CallupOrder, Cell, PriorityTier } from './order.ts';
 import type { TransportProblem } from './transport.ts';
 
 /**
@@ -22,6 +22,10 @@ export interface AllocationOptions {
   allowReserved: boolean;
   priority: readonly PriorityTier[];
   priorityPenaltyKm: number;
+}
+
+export function allocationOptions(order: CallupOrder): AllocationOptions {
+  return { territorial: order.territorial, allowReserved: order.allow_reserved, priority: order.priority, priorityPenaltyKm: order.priority_penalty_km };
 }
 
 /** Whether people of a class may fill a cell, and where they would serve. */
@@ -68,13 +72,7 @@ export function transportProblem(classes: readonly PersonClass[], cells: readonl
   return { supplies: classes.map((k) => k.count), demands: cells.map((c) => c.quota), arcs };
 }
 
-export interface CellResult {
-  index: number;
-  agency: string;
-  specialty: string;
-  region: string | null;
-  receivingRegion: string;
-  quota: number;
+export interface CellResult extends Cell {
   filled: number;
   shortfall: number;
   travelKm: number;
@@ -86,6 +84,8 @@ export interface CellResult {
 export interface Allocation {
   /** People per arc. */
   flows: number[];
+  /** People taken from each class. */
+  taken: number[];
   cells: CellResult[];
   totals: { quota: number; filled: number; shortfall: number; travelKm: number; priorityPenalty: number; objective: number };
 }
@@ -98,10 +98,7 @@ export function summarise(
   flows: readonly number[],
   o: AllocationOptions,
 ): Allocation {
-  const results: CellResult[] = cells.map((c) => ({
-    index: c.index, agency: c.agency, specialty: c.specialty, region: c.region, receivingRegion: c.receivingRegion,
-    quota: c.quota, filled: 0, shortfall: 0, travelKm: 0, priorityPenalty: 0, reason: null,
-  }));
+  const results: CellResult[] = cells.map((c) => ({ ...c, filled: 0, shortfall: 0, travelKm: 0, priorityPenalty: 0, reason: null }));
   arcs.forEach((a, j) => {
     const f = flows[j] as number;
     const r = results[a.to] as CellResult;
@@ -124,7 +121,7 @@ export function summarise(
     totals.priorityPenalty += r.priorityPenalty;
   }
   totals.objective = totals.travelKm + totals.priorityPenalty;
-  return { flows: [...flows], cells: results, totals };
+  return { flows: [...flows], taken: takenFrom, cells: results, totals };
 }
 
 function cellName(c: Pick<Cell, 'agency' | 'specialty' | 'region'>): string {

@@ -3,7 +3,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { compilePredicate, findRuleSet, loadPack, type Pack, type RuleSet } from '../eligibility/index.ts';
-import { buildArcs, handOut, summarise, transportProblem, type Allocation, type AllocationOptions, type PersonClass } from './allocate.ts';
+import { allocationOptions, buildArcs, handOut, summarise, transportProblem, type Allocation, type Arc, type PersonClass } from './allocate.ts';
 import { orderCells, type CallupOrder, type Cell, type PriorityTier } from './order.ts';
 import { solveTransport } from './solver.ts';
 import { applyAction, planState, type PlanAction, type PlanActionEntry, type PlanState } from './workflow.ts';
@@ -78,12 +78,7 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
   const reservation = findRuleSet(pack, order.reservation_rule_set, on).ruleSet;
   const seed = ctx.seed ?? order.seed ?? `${order.id}:${on}`;
   const cells = orderCells(order);
-  const opts: AllocationOptions = {
-    territorial: order.territorial,
-    allowReserved: order.allow_reserved,
-    priority: order.priority,
-    priorityPenaltyKm: order.priority_penalty_km,
-  };
+  const opts = allocationOptions(order);
   const people = eligiblePeople(order, rs, reservation, [...new Set(cells.map((c) => c.specialty))].sort());
 
   return db.transaction(async (tx) => {
@@ -113,8 +108,6 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
     const t2 = performance.now();
     const seconds = (t2 - t1) / 1000;
     const allocation = summarise(classes, cells, arcs, flows, opts);
-    const taken = new Array<number>(classes.length).fill(0);
-    arcs.forEach((a, j) => (taken[a.from] = (taken[a.from] as number) + (flows[j] as number)));
 
     const at = ctx.clock.now();
     const version = await nextVersion(tx, order.id);
@@ -127,7 +120,7 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
       referenceDate: on,
       seed,
       lottery: LOTTERY,
-      classes: classes.map((k, i) => ({ ...k, taken: taken[i] as number })),
+      classes: classes.map((k, i) => ({ ...k, taken: allocation.taken[i] as number })),
       cells: allocation.cells,
       totals: allocation.totals,
       solver: { classes: classes.length, arcs: arcs.length, seconds },
@@ -142,21 +135,23 @@ export async function planCallup(db: Db, order: CallupOrder, ctx: PlanContext): 
 
     const ranges = handOut(arcs, flows).map((h) => {
       const k = classes[h.classIndex] as PersonClass;
-      return { region: k.region, specialty: k.specialty, tier: k.tier, reserved: k.reserved, cell: h.cellIndex, lo: h.fromRank, hi: h.toRank, km: (arcs[h.arc] as { travelKm: number }).travelKm };
+      return { region: k.region, specialty: k.specialty, tier: k.tier, reserved: k.reserved, cell: h.cellIndex, lo: h.fromRank, hi: h.toRank, km: (arcs[h.arc] as Arc).travelKm };
     });
-    await tx.query(
-      `INSERT INTO callup_assignments (plan_id, iin, cell, home_region, tier, reserved, lottery_rank, travel_km)
-       SELECT $1, r.iin, h.cell, r.region, r.tier, r.reserved, r.rank, h.km
-       FROM callup_ranked r
-       JOIN jsonb_to_recordset($2::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
-         ON h.region = r.region AND h.specialty = r.specialty AND h.tier = r.tier AND h.reserved = r.reserved
-        AND r.rank BETWEEN h.lo AND h.hi
-       ORDER BY r.iin`, // in key order, the primary key grows at its right edge instead of splitting pages at random
+    const { rows: written } = await tx.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO callup_assignments (plan_id, iin, cell, home_region, tier, reserved, lottery_rank, travel_km)
+         SELECT $1, r.iin, h.cell, r.region, r.tier, r.reserved, r.rank, h.km
+         FROM callup_ranked r
+         JOIN jsonb_to_recordset($2::jsonb) AS h(region text, specialty text, tier int, reserved boolean, cell int, lo int, hi int, km int)
+           ON h.region = r.region AND h.specialty = r.specialty AND h.tier = r.tier AND h.reserved = r.reserved
+          AND r.rank BETWEEN h.lo AND h.hi
+         ORDER BY r.iin
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`, // in key order, the primary key grows at its right edge instead of splitting pages at random
       [id, JSON.stringify(ranges)],
     );
-    const { rows: cnt } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM callup_assignments WHERE plan_id = $1', [id]);
-    if (Number(cnt[0]?.n) !== allocation.totals.filled) {
-      throw new Error(`plan ${id}: wrote ${cnt[0]?.n} assignments for ${allocation.totals.filled} places filled`);
+    if (Number(written[0]?.n) !== allocation.totals.filled) {
+      throw new Error(`plan ${id}: wrote ${written[0]?.n} assignments for ${allocation.totals.filled} places filled`);
     }
     await tx.query('INSERT INTO callup_plan_actions (plan_id, seq, at, actor, action) VALUES ($1, 1, $2, $3, $4)', [id, at, ctx.actor, 'draft']);
     await appendAudit(tx, {
