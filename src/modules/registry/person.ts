@@ -79,7 +79,8 @@ function show(v: unknown): string {
 /** Null when the value is acceptable for the field, else the reason. Writes the normalised value to out[i]. */
 type Check = (v: unknown, out: unknown[], i: number, ctx: ValidationContext) => string | null;
 
-function isE164Kz(s: string): boolean {
+/** The registry's mobile format: E.164 for Kazakhstan, +7 and ten digits. */
+export function isE164Kz(s: string): boolean {
   if (s.length !== 12 || s.charCodeAt(0) !== 43 || s.charCodeAt(1) !== 55) return false;
   for (let i = 2; i < 12; i++) {
     const c = s.charCodeAt(i);

@@ -22,3 +22,7 @@ export { showSummons, summonsProof, checkLedger, verifySummonsCode, type CodeChe
 export { summonsSmsText } from './sms-text.ts';
 export { dispatchPending, receiptInbox, startDispatcher, type DispatchCounts, type DispatchOptions, type DispatcherHandle, type SmsGateway } from './dispatch.ts';
 export { applyReceipts, claimSends, type ClaimedSend } from './outbox.ts';
+export { recordOfficerAction, parseOfficerAction, failuresToAppear, referDueFailures, lockSummons, appendToSummons, OfficerAction, type ActContext, type DistrictFailures, type FailureFilter, type FailureRow } from './operations.ts';
+export { referralList, referralCsv, kzDateTime, REFERRAL_COLUMNS, type Referral } from './referral.ts';
+export { requestSignInCode, signIn, citizenOf, mySummonses, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
+export { dispatchStatus, type DispatchStatus } from './status.ts';
