@@ -6,6 +6,9 @@ import { DomainError, isDomainError } from '../kernel/errors.ts';
 import { findPerson, personHistory } from '../modules/registry/index.ts';
 import { errorBody, httpStatus } from './errors.ts';
 import { callupRoutes } from './routes/callup.ts';
+import { citizenRoutes } from './routes/citizen.ts';
+import { summonsRoutes } from './routes/summons.ts';
+import type { CodeSender } from '../modules/summons/index.ts';
 
 export interface AppOptions {
   db: Db;
@@ -13,6 +16,8 @@ export interface AppOptions {
   /** Bearer token for the registry API until user accounts arrive; never logged. */
   apiToken: string;
   logger?: boolean;
+  /** Sends citizens their sign-in codes; without it self-service sign-in answers 503. */
+  codeSender?: CodeSender;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -61,6 +66,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   callupRoutes(app, { db: opts.db, clock: opts.clock, actorOf });
+  summonsRoutes(app, { db: opts.db, clock: opts.clock, actorOf });
+  citizenRoutes(app, { db: opts.db, clock: opts.clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
 
   return app;
 }

@@ -7,6 +7,7 @@ import { auditCommands } from './commands/audit.ts';
 import { smscSimCommand } from './commands/smsc-sim.ts';
 import { callupCommands } from './commands/callup.ts';
 import { eligibleCommand } from './commands/eligible.ts';
+import { summonsCommands } from './commands/summons.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -20,6 +21,7 @@ auditCommands(program);
 smscSimCommand(program);
 callupCommands(program);
 eligibleCommand(program);
+summonsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

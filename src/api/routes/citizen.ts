@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { acknowledgeSummons, citizenOf, mySummonses, reportReason, requestSignInCode, signIn, updateMobile, type CodeSender } from '../../modules/summons/index.ts';
+
+const CodeRequest = z.object({ iin: z.string().max(20) }).strict();
+const SignInRequest = z.object({ iin: z.string().max(20), code: z.string().max(20) }).strict();
+const MobileRequest = z.object({ mobile: z.string().max(30) }).strict();
+
+function body<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  throw new DomainError('API_BAD_REQUEST', `${hint} — ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`, { issues: r.error.issues });
+}
+
+/**
+ * Citizen self-service: sign in with IIN and a code sent to the registered phone, then only the signed-in person's
+ * own summonses. The session token is the only credential these routes accept; the officers' token is not one.
+ */
+export function citizenRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; codeSender?: CodeSender }): void {
+  const { db, clock } = opts;
+  const citizen = (req: FastifyRequest): Promise<string> => {
+    const h = req.headers.authorization ?? '';
+    return citizenOf(db, h.startsWith('Bearer ') ? h.slice(7) : '', clock);
+  };
+
+  app.post('/api/citizen/code', async (req, reply) => {
+    const { iin } = body(CodeRequest, req.body, 'Send {"iin": "..."}');
+    if (!opts.codeSender) throw new DomainError('SELF_SERVICE_UNAVAILABLE', 'sign-in codes cannot be sent: no SMS channel is configured');
+    return reply.status(202).send(await requestSignInCode(db, iin, { clock, sender: opts.codeSender }));
+  });
+
+  app.post('/api/citizen/session', async (req, reply) => {
+    const { iin, code } = body(SignInRequest, req.body, 'Send {"iin": "...", "code": "123456"}');
+    const s = await signIn(db, iin, code, { clock });
+    return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString() });
+  });
+
+  app.get('/api/citizen/summonses', async (req) => mySummonses(db, await citizen(req), { clock }));
+
+  app.post<{ Params: { id: string } }>('/api/citizen/summonses/:id/acknowledge', async (req) => acknowledgeSummons(db, await citizen(req), req.params.id, { clock }));
+
+  app.post<{ Params: { id: string } }>('/api/citizen/summonses/:id/reason', async (req, reply) => {
+    const iin = await citizen(req);
+    return reply.status(201).send(await reportReason(db, iin, req.params.id, req.body ?? {}, { clock }));
+  });
+
+  app.put('/api/citizen/mobile', async (req) => {
+    const iin = await citizen(req);
+    const { mobile } = body(MobileRequest, req.body, 'Send {"mobile": "+77011234567"}');
+    return updateMobile(db, iin, mobile, { clock });
+  });
+}

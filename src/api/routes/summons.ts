@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { getPlan } from '../../modules/callup/index.ts';
+import {
+  dispatchStatus,
+  failuresToAppear,
+  issuePlan,
+  recordOfficerAction,
+  referDueFailures,
+  referralCsv,
+  referralList,
+  showSummons,
+  summonsProof,
+  verifySummonsCode,
+  SummonsPurpose,
+  type FailureFilter,
+} from '../../modules/summons/index.ts';
+
+const IssueRequest = z.object({ appearanceAt: z.iso.datetime({ offset: true }), purpose: SummonsPurpose.optional() }).strict();
+const Scope = z.object({
+  region: z.string().regex(/^KZ-[A-Z0-9]{2,3}$/).optional(),
+  district: z.string().min(1).max(200).optional(),
+  plan: z.string().min(1).max(100).optional(),
+  purpose: z.string().min(1).max(500).optional(),
+}).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new DomainError('API_BAD_REQUEST', `${hint} — ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`, { issues: r.error.issues });
+}
+
+/** Summonses for LMA officers: issue a plan, read a summons and its proof, record what happened, failures and referrals. */
+export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; actorOf: (req: FastifyRequest) => string }): void {
+  const { db, clock, actorOf } = opts;
+
+  const filterOf = async (q: z.infer<typeof Scope>): Promise<FailureFilter> => ({
+    ...(q.region ? { region: q.region } : {}),
+    ...(q.district ? { district: q.district } : {}),
+    ...(q.plan ? { planId: (await getPlan(db, q.plan)).id } : {}),
+  });
+
+  app.post<{ Params: { ref: string } }>('/api/callup/plans/:ref/issue', async (req, reply) => {
+    const actor = actorOf(req);
+    const body = parse(IssueRequest, req.body, 'Send {"appearanceAt": "2026-12-01T09:00:00+05:00", "purpose"?: "..."}');
+    const r = await issuePlan(db, req.params.ref, { actor, clock, appearanceAt: new Date(body.appearanceAt), ...(body.purpose ? { purpose: body.purpose } : {}) });
+    return reply.status(201).send(r);
+  });
+
+  app.get('/api/summonses/dispatch', async (req) => {
+    actorOf(req);
+    return dispatchStatus(db);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/summonses/:id', async (req) => {
+    const actor = actorOf(req);
+    return showSummons(db, req.params.id, { actor, at: clock.now() });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/summonses/:id/proof', async (req) => {
+    actorOf(req);
+    const r = await summonsProof(db, req.params.id);
+    if (r.entries.length === 0) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${req.params.id}`);
+    return r;
+  });
+
+  app.post<{ Params: { id: string } }>('/api/summonses/:id/actions', async (req, reply) => {
+    const actor = actorOf(req);
+    const state = await recordOfficerAction(db, req.params.id, req.body, { actor, clock });
+    return reply.status(201).send({ legal: state.legal, notification: state.notification, pendingReason: state.pendingReason?.reason ?? null, version: state.version });
+  });
+
+  app.get('/api/summonses/failures', async (req) => {
+    const actor = actorOf(req);
+    const q = parse(Scope, req.query, 'query parameters region, district, plan');
+    return failuresToAppear(db, await filterOf(q), { actor, at: clock.now() });
+  });
+
+  app.post('/api/summonses/failures/refer', async (req) => {
+    const actor = actorOf(req);
+    const q = parse(Scope, req.body ?? {}, 'Send {"region"?, "district"?, "plan"?}');
+    return referDueFailures(db, await filterOf(q), { actor, clock });
+  });
+
+  app.get('/api/summonses/referrals.csv', async (req, reply) => {
+    const actor = actorOf(req);
+    const q = parse(Scope, req.query, 'query parameters region, district, plan, purpose');
+    const list = await referralList(db, await filterOf(q), { actor, at: clock.now(), purpose: q.purpose ?? 'referral to internal affairs' });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="referrals.csv"').send(referralCsv(list));
+  });
+
+  /** Public: anyone holding a summons may check it, and learns only when and where to appear. */
+  app.get<{ Params: { code: string } }>('/api/verify/:code', async (req) => verifySummonsCode(db, req.params.code));
+}
