@@ -2,6 +2,7 @@ import * as m0001 from './0001_registry.ts';
 import * as m0002 from './0002_eligibility.ts';
 import * as m0003 from './0003_callup.ts';
 import * as m0004 from './0004_summons.ts';
+import * as m0005 from './0005_egov.ts';
 import * as m0006 from './0006_self_service.ts';
 
 export interface Migration {
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Numbered, forward-only; the same SQL runs on PGlite and PostgreSQL. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0006];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
