@@ -1,4 +1,5 @@
 import pg from 'pg';
+import smpp from 'smpp';
 import type { Db } from '../src/db/client.ts';
 import { OneInFlight } from '../src/kernel/one-in-flight.ts';
 import { PERSON_COLUMNS, copyCsvLine } from '../src/modules/registry/index.ts';
@@ -52,4 +53,77 @@ export async function loadSyntheticRegistry(db: Db, opts: { count: number; seed:
   }
   if (lines.length > 0) await flush();
   await writer.drain();
+}
+
+export interface RawSmppPart {
+  dataCoding: number;
+  esmClass: number;
+  shortMessage: Buffer;
+}
+
+/**
+ * A reference SMPP sender with nothing of ours around it: the `smpp` package, one transceiver with setNoDelay,
+ * `window` submit_sm in flight, each message split by `encode`; done when every part's receipt has arrived.
+ */
+export async function rawSmppSend(opts: {
+  port: number;
+  window: number;
+  messages: readonly { to: string; text: string }[];
+  encode: (text: string, ref: number) => RawSmppPart[];
+}): Promise<{ seconds: number; parts: number; receipts: number }> {
+  const session = smpp.connect({ host: '127.0.0.1', port: opts.port });
+  session.socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => {
+    session.on('error', reject);
+    session.on('connect', () =>
+      session.bind_transceiver({ system_id: 'raw', password: 'x' }, (r) => (r.command_status === 0 ? resolve() : reject(new Error(`bind refused: ${r.command_status}`)))),
+    );
+  });
+  let parts = 0;
+  let receipts = 0;
+  let sentAll = false;
+  const run = await timed(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const finish = () => sentAll && receipts === parts && resolve();
+        session.on('deliver_sm', (pdu: smpp.Pdu) => {
+          session.send(pdu.response());
+          if (((pdu.esm_class ?? 0) & 0x3c) === 0x04) receipts++;
+          finish();
+        });
+        let next = 0;
+        let queue: RawSmppPart[] = [];
+        let to = '';
+        let inFlight = 0;
+        const pump = () => {
+          while (inFlight < opts.window) {
+            if (queue.length === 0) {
+              const m = opts.messages[next];
+              if (!m) break;
+              queue = opts.encode(m.text, next++);
+              to = m.to.replace(/^\+/, '');
+            }
+            const p = queue.shift() as RawSmppPart;
+            parts++;
+            inFlight++;
+            session.submit_sm(
+              { source_addr: 'MOBILIZE', source_addr_ton: 5, destination_addr: to, dest_addr_ton: 1, dest_addr_npi: 1, esm_class: p.esmClass, data_coding: p.dataCoding, registered_delivery: 1, short_message: p.shortMessage },
+              (resp) => {
+                inFlight--;
+                if (resp.command_status !== 0) return reject(new Error(`submit_sm refused: ${resp.command_status}`));
+                pump();
+              },
+            );
+          }
+          if (queue.length === 0 && next >= opts.messages.length) sentAll = true;
+          finish();
+        };
+        pump();
+      }),
+  );
+  await new Promise<void>((resolve) => {
+    session.socket.once('close', () => resolve());
+    session.unbind(() => session.close());
+  });
+  return { seconds: run.seconds, parts, receipts };
 }

@@ -37,6 +37,8 @@ export interface KannelOptions {
   window?: number;
   /** Kannel log level: 0 debug … 4 panic. 1 (info) keeps a PDU-free trail for a failed test. */
   logLevel?: number;
+  /** One line per message in access.log (default true; a bench turns it off). */
+  accessLog?: boolean;
   /** How long to wait for the bind and for smsbox (default 15 s). */
   startTimeoutMs?: number;
 }
@@ -78,7 +80,7 @@ smsbox-port = ${boxPort}
 box-allow-ip = "127.0.0.1"
 log-file = "${join(dir, 'bearerbox.log')}"
 log-level = ${level}
-access-log = "${join(dir, 'access.log')}"
+${opts.accessLog === false ? '# no access-log' : `access-log = "${join(dir, 'access.log')}"`}
 dlr-storage = internal
 
 group = smsc
