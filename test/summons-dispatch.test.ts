@@ -38,7 +38,7 @@ async function issued(id: string, count: number, specialty: string, exercise = f
   await addPeople(db, clock, Array.from({ length: count }, () => officer({ specialty })));
   const planId = await approvedPlan(db, clock, order(id, count, exercise, specialty));
   await issuePlan(db, String(planId), { actor: 'officer-b', clock, appearanceAt, rng: seededRng(id) });
-  return db.query<{ id: string; mobile: string }>('SELECT s.id::text AS id, o.destination AS mobile FROM summonses s JOIN summons_outbox o ON o.summons_id = s.id WHERE s.plan_id = $1 ORDER BY s.id', [planId]);
+  return db.query<{ id: string; mobile: string }>("SELECT s.id::text AS id, o.destination AS mobile FROM summonses s JOIN summons_outbox o ON o.summons_id = s.id AND o.channel = 'sms' WHERE s.plan_id = $1 ORDER BY s.id", [planId]);
 }
 
 async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
@@ -49,7 +49,7 @@ async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000):
   }
 }
 
-/** Every recorded SMSC message id of these summonses has its receipt in the ledger. */
+/** Every recorded SMSC message id of these summonses has its receipt in the ledger (e-Gov rows are not sent here). */
 async function allReported(ids: readonly string[]): Promise<boolean> {
   const rows = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM summons_sms_messages m
@@ -57,7 +57,7 @@ async function allReported(ids: readonly string[]): Promise<boolean> {
         SELECT 1 FROM summons_ledger l WHERE l.summons_id = m.summons_id AND l.kind = 'sms_delivery_report' AND l.action->>'messageId' = m.message_id)`,
     [ids],
   );
-  const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM summons_outbox WHERE summons_id = ANY($1::bigint[]) AND state IN ('pending', 'sending')", [ids]);
+  const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM summons_outbox WHERE summons_id = ANY($1::bigint[]) AND channel = 'sms' AND state IN ('pending', 'sending')", [ids]);
   return rows[0]?.n === 0 && pending[0]?.n === 0;
 }
 
@@ -82,7 +82,7 @@ test('all delivered: every summons is duly notified, derived from the stored evi
 test('a seeded share of failures: exactly those people are not notified', async () => {
   const people = await issued('some-fail', 20, 'engineering');
   const s = await sim({ failShare: 0.3, seed: 11 });
-  const worker = startDispatcher(db, await gateway(s), { batch: 8, clock, pollMs: 50 });
+  const worker = startDispatcher(db, { sms: await gateway(s) }, { batch: 8, clock, pollMs: 50 });
   await waitFor('receipts', () => allReported(people.map((p) => p.id)));
   await worker.stop();
   const failedTo = new Set(s.messages.filter((m) => m.outcomes.some((o) => o !== 'delivered')).map((m) => `+${m.destination}`));
@@ -94,12 +94,12 @@ test('a dispatcher stopped mid-run: a new one sends the rest, no receipt is lost
   const people = await issued('restart', 30, 'artillery');
   const s = await sim({ delayMs: 300, delayShare: 0.5, seed: 5 });
   const batch = 4;
-  const first = startDispatcher(db, await gateway(s), { batch, clock, leaseMs: 1000, pollMs: 50 });
+  const first = startDispatcher(db, { sms: await gateway(s) }, { batch, clock, leaseMs: 1000, pollMs: 50 });
   await waitFor('first sends', async () => s.messages.length >= 10);
   await first.stop({ abort: true });
   const atStop = s.messages.length;
   assert.ok(atStop < 30, `stopped after ${atStop} messages`);
-  const second = startDispatcher(db, await gateway(s), { batch, clock, leaseMs: 1000, pollMs: 50 });
+  const second = startDispatcher(db, { sms: await gateway(s) }, { batch, clock, leaseMs: 1000, pollMs: 50 });
   const ids = people.map((p) => p.id);
   await waitFor('all sent and reported', () => allReported(ids));
   await second.stop();

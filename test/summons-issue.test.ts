@@ -49,6 +49,7 @@ test('one summons per assignment with its issued evidence, queued SMS, the plan 
     assert.equal(r.summonses, 4);
     assert.deepEqual(r.byChannel, { sms: 3, egov: 2, paper: 1 });
     assert.equal(r.queuedSms, 3);
+    assert.equal(r.queuedEgov, 2);
     const plan = await getPlan(db, String(id));
     assert.equal(plan.state.status, 'issued');
     assert.equal(plan.log.at(-1)?.actor, 'officer-b');
@@ -58,6 +59,19 @@ test('one summons per assignment with its issued evidence, queued SMS, the plan 
     assert.ok(rows.every((r) => r.exercise === exercise));
     const texts = await db.query<{ text: string; exercise: boolean }>('SELECT o.text, o.exercise FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id WHERE s.plan_id = $1', [id]);
     assert.ok(texts.every((t) => t.exercise === exercise && t.text.startsWith('УЧЕНИЯ') === exercise));
+    // The e-Gov message goes to the account (the IIN), in Kazakh then Russian, with the full content of a summons.
+    const egov = await db.query<{ destination: string; title: string; text: string; number_basis: string[]; iin: string; code: string }>(
+      "SELECT o.destination, o.title, o.text, o.number_basis, s.iin, s.verification_code AS code FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id WHERE s.plan_id = $1 AND o.channel = 'egov'",
+      [id],
+    );
+    assert.equal(egov.length, 2);
+    for (const m of egov) {
+      assert.equal(m.destination, m.iin);
+      assert.deepEqual(m.number_basis, []);
+      assert.equal(m.title.startsWith('УЧЕНИЯ'), exercise);
+      assert.match(m.text, /ШАҚЫРУ ҚАҒАЗЫ[\s\S]*Туған күні: 05\.03\.1998[\s\S]*Келу уақыты: 01\.12\.2026, сағат 09:00[\s\S]*ПОВЕСТКА[\s\S]*Время явки: 01\.12\.2026, 09:00/);
+      assert.ok(m.text.includes(`Код проверки: ${m.code}`) && m.text.includes('Выдана: LMA KZ-71, 23.11.2026'), m.text);
+    }
     const s = await showSummons(db, String(rows[0]?.id), { actor: 'test', at: clock.now() });
     assert.equal(s.state.exercise, exercise);
     assert.equal(s.state.legal, 'not_notified');

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isDomainError } from '../../kernel/errors.ts';
 import type { SmppClient } from '../sms/index.ts';
+import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
 import { applyReceipts, claimSends, recordOutcomes, storeReceipt, type ClaimedSend, type SendOutcome } from './outbox.ts';
 
@@ -54,7 +55,7 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
  */
 export async function dispatchPending(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<DispatchCounts> {
   const counts: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
-  const claimed = await claimSends(db, { workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000 });
+  const claimed = await claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000 });
   counts.claimed = claimed.length;
   if (claimed.length === 0) return counts;
   const outcomes = await Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
@@ -80,49 +81,101 @@ export function receiptInbox(db: Db, gateway: SmsGateway, clock: Clock): { stop(
   };
 }
 
+/** The channels a dispatcher sends through; a channel without a gateway is left queued for another dispatcher. */
+export interface DispatchGateways {
+  sms?: SmsGateway;
+  egov?: EgovGateway;
+}
+
 export interface DispatcherHandle {
   readonly workerId: string;
+  /** SMS rounds. */
   readonly totals: DispatchCounts;
-  /** Graceful: finishes and records the batch in flight. abort: leaves it unrecorded, as a crash would. */
+  /** e-Gov rounds, and the read_status changes recorded by the read polls. */
+  readonly egovTotals: DispatchCounts & { readReports: number };
+  /** Graceful: finishes and records the batches in flight. abort: leaves them unrecorded, as a crash would. */
   stop(opts?: { abort?: boolean }): Promise<void>;
 }
 
+export interface DispatcherOptions extends DispatchOptions {
+  /** Idle wait between rounds when nothing was due. */
+  pollMs?: number;
+  /** How often the read status of each posted e-Gov message is asked for. */
+  readPollMs?: number;
+}
+
+const zero = (): DispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 });
+function addCounts(to: DispatchCounts, c: DispatchCounts): void {
+  for (const k of Object.keys(c) as (keyof DispatchCounts)[]) to[k] += c[k];
+}
+
 /**
- * The long-running dispatcher: rounds while there is work, a poll interval when idle, receipts applied as they come.
- * It owns the gateway: stopping it closes the SMPP client.
+ * The long-running dispatcher: one loop per channel it has a gateway for — rounds while there is work, a poll
+ * interval when idle; SMS receipts applied as they come, e-Gov read status polled — so a slow channel never holds up
+ * the other. It owns the gateways: stopping it closes their clients. `startDispatcher(db, { sms }, opts)` is the
+ * SMS-only form; a bare SmsGateway is accepted as the same thing.
  */
-export function startDispatcher(db: Db, gateway: SmsGateway, opts: DispatchOptions & { pollMs?: number }): DispatcherHandle {
+export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway, opts: DispatcherOptions): DispatcherHandle {
+  const { sms, egov }: DispatchGateways = 'client' in gateways ? { sms: gateways } : gateways;
   const workerId = opts.workerId ?? randomUUID();
   const abort = { aborted: false };
-  const totals: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
-  const inbox = receiptInbox(db, gateway, opts.clock);
+  const totals = zero();
+  const egovTotals = { ...zero(), readReports: 0 };
+  const inbox = sms ? receiptInbox(db, sms, opts.clock) : null;
   let stopping = false;
-  let wake: (() => void) | null = null;
-  const loop = (async () => {
+  const wakers = new Set<() => void>();
+  const loop = async (round: () => Promise<number>): Promise<void> => {
     while (!stopping) {
-      const c = await dispatchPending(db, gateway, { ...opts, workerId, abort });
-      for (const k of Object.keys(totals) as (keyof DispatchCounts)[]) totals[k] += c[k];
-      if (stopping) break;
-      await applyReceipts(db, opts.clock);
-      if (c.claimed === 0) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, opts.pollMs ?? 500);
-        wake = () => { clearTimeout(t); resolve(); };
+      const busy = await round();
+      if (busy === 0 && !stopping) await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(t);
+          wakers.delete(wake);
+          resolve();
+        };
+        const t = setTimeout(wake, opts.pollMs ?? 500);
+        wakers.add(wake);
       });
     }
-  })();
+  };
+  const round = { ...opts, workerId, abort };
+  const loops: Promise<void>[] = [];
+  if (sms) {
+    loops.push(loop(async () => {
+      const c = await dispatchPending(db, sms, round);
+      addCounts(totals, c);
+      if (!stopping) await applyReceipts(db, opts.clock);
+      return c.claimed;
+    }));
+  }
+  if (egov) {
+    loops.push(loop(async () => {
+      const c = await dispatchEgov(db, egov, round);
+      addCounts(egovTotals, c);
+      if (stopping) return c.claimed;
+      const r = await pollEgovReads(db, egov, { batch: opts.batch, clock: opts.clock, ...(opts.readPollMs !== undefined ? { readPollMs: opts.readPollMs } : {}), actor: opts.actor ?? `dispatcher:${workerId}` });
+      egovTotals.readReports += r.recorded;
+      return c.claimed + r.checked;
+    }));
+  }
+  const running = Promise.all(loops);
   return {
     workerId,
     totals,
+    egovTotals,
     async stop(o = {}) {
       stopping = true;
       if (o.abort) abort.aborted = true;
-      wake?.();
-      await loop;
-      // The client is closed before the inbox stops listening: a receipt the SMSC hands to this connection is acked
-      // on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
-      await gateway.client.close();
-      await inbox.stop();
-      if (!o.abort) await applyReceipts(db, opts.clock);
+      for (const w of [...wakers]) w();
+      await running;
+      if (sms && inbox) {
+        // The client is closed before the inbox stops listening: a receipt the SMSC hands to this connection is acked
+        // on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
+        await sms.client.close();
+        await inbox.stop();
+        if (!o.abort) await applyReceipts(db, opts.clock);
+      }
+      await egov?.client.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import type { NumberBasis, SummonsAction, SummonsPurpose } from './actions.ts';
 import { cryptoRng } from './crypto-rng.ts';
 import { appendLedger } from './ledger-store.ts';
 import { assertNoticePeriod } from './notice-period.ts';
+import { summonsEgovMessage } from './egov-text.ts';
 import { summonsSmsText } from './sms-text.ts';
 import { generateVerificationCode } from './verification-code.ts';
 
@@ -28,6 +29,7 @@ export interface IssueResult {
   exercise: boolean;
   byChannel: { sms: number; egov: number; paper: number };
   queuedSms: number;
+  queuedEgov: number;
 }
 
 interface Row {
@@ -35,6 +37,7 @@ interface Row {
   last_name: string;
   first_name: string;
   patronymic: string | null;
+  birth_date: string;
   region: string;
   district: string | null;
   mobile: string | null;
@@ -84,7 +87,7 @@ async function freshCodes(tx: Tx, rng: Rng, count: number): Promise<string[]> {
 
 /**
  * Issues an approved plan: one summons per assignment, its `issued` entry in the evidence ledger, an SMS queued for
- * everyone with a mobile, the plan's `issue` action and an audit entry — all in one transaction, so either the
+ * everyone with a mobile, an e-Gov message for everyone whose channels include it, the plan's `issue` action and an audit entry — all in one transaction, so either the
  * whole plan is issued or nothing is. The issuer must be a second person, not the plan's author, and the
  * appearance time must leave the three calendar days an SMS summons needs, counted from now.
  */
@@ -113,7 +116,7 @@ export async function issuePlan(db: Db, planRef: string, opts: IssueOptions): Pr
     applyAction(log, 'issue', opts.actor);
 
     const { rows: people } = await tx.query<Row>(
-      `SELECT a.iin, p.last_name, p.first_name, p.patronymic, p.region, p.district, p.mobile, p.mobile_on_egov, p.egov_account
+      `SELECT a.iin, p.last_name, p.first_name, p.patronymic, to_char(p.birth_date, 'DD.MM.YYYY') AS birth_date, p.region, p.district, p.mobile, p.mobile_on_egov, p.egov_account
          FROM callup_assignments a JOIN persons p ON p.iin = a.iin WHERE a.plan_id = $1 ORDER BY a.cell, a.lottery_rank, a.iin`,
       [plan.id],
     );
@@ -156,6 +159,23 @@ export async function issuePlan(db: Db, planRef: string, opts: IssueOptions): Pr
       await tx.query(`INSERT INTO summons_outbox (summons_id, channel, destination, number_basis, text, exercise, created_at) VALUES ${values.join(', ')}`, params);
     }
 
+    // The e-Gov message goes to the account itself, so its destination is the IIN and it rests on no number.
+    const egov = prepared.flatMap((s, i) => (s.channels.includes('egov') ? [{ s, id: ids[i] as string }] : []));
+    for (let i = 0; i < egov.length; i += 500) {
+      const chunk = egov.slice(i, i + 500);
+      const params: unknown[] = [];
+      const values = chunk.map(({ s, id }) => {
+        const m = summonsEgovMessage({
+          lastName: s.p.last_name, firstName: s.p.first_name, patronymic: s.p.patronymic, birthDate: s.p.birth_date,
+          appearanceAt: opts.appearanceAt, office: s.office, purpose, code: s.code, issuedAt: now, exercise,
+        });
+        params.push(Number(id), s.p.iin, m.title, m.body, exercise, now);
+        const b = params.length - 6;
+        return `($${b + 1}, 'egov', $${b + 2}, '{}', $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+      });
+      await tx.query(`INSERT INTO summons_outbox (summons_id, channel, destination, number_basis, title, text, exercise, created_at) VALUES ${values.join(', ')}`, params);
+    }
+
     await tx.query('INSERT INTO callup_plan_actions (plan_id, seq, at, actor, action, note) VALUES ($1, $2, $3, $4, $5, $6)', [
       plan.id, log.length + 1, now, opts.actor, 'issue', `${ids.length} summonses, appearance ${opts.appearanceAt.toISOString()}`,
     ]);
@@ -165,6 +185,6 @@ export async function issuePlan(db: Db, planRef: string, opts: IssueOptions): Pr
       at: now, actor: opts.actor, action: 'summons.issue', subject: `callup_plan:${plan.id}`,
       details: { summonses: ids.length, exercise, appearanceAt: opts.appearanceAt.toISOString(), purpose, byChannel, firstId: ids[0] ?? null, lastId: ids[ids.length - 1] ?? null },
     });
-    return { planId: plan.id, summonses: ids.length, exercise, byChannel, queuedSms: sms.length };
+    return { planId: plan.id, summonses: ids.length, exercise, byChannel, queuedSms: sms.length, queuedEgov: egov.length };
   });
 }

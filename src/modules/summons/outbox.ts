@@ -6,35 +6,41 @@ import { DeliveryStatus, type NumberBasis, type SummonsAction } from './actions.
 import { appendLedger } from './ledger-store.ts';
 
 /**
- * The SMS outbox. ARCHITECTURE.md names pg-boss, but pg-boss 12 needs Node ≥ 22.12 (this project runs on 20) and
+ * The summons outbox (SMS and e-Gov rows; each channel's dispatcher claims only its own). ARCHITECTURE.md names pg-boss, but pg-boss 12 needs Node ≥ 22.12 (this project runs on 20) and
  * brings its own schema and maintenance timers onto PGlite's single connection; a table claimed with
  * FOR UPDATE SKIP LOCKED gives the same guarantee — the job is written in the transaction that records the
  * summons — on both engines, with a few lines of SQL.
  *
  * Life of a row: pending → sending (claimed with a lease; the attempt is on record before the SMS goes out) →
- * submitted | failed | refused (exercise gate) | too_late (the three-day rule no longer holds). A row left in
+ * submitted (SMSC accepted it / posted to the e-Gov account) | failed | refused (exercise gate) | too_late (the three-day rule no longer holds). A row left in
  * sending by a dispatcher that died is claimed again when its lease runs out, so a crash can repeat at most the
  * sends that were in flight, never lose one.
  */
+export type OutboxChannel = 'sms' | 'egov';
+
 export interface ClaimedSend {
   id: number;
   summonsId: string;
+  channel: OutboxChannel;
+  /** A phone number for SMS; the e-Gov account (the IIN) for e-Gov. */
   destination: string;
   numberBasis: NumberBasis[];
+  /** e-Gov only. */
+  title: string | null;
   text: string;
   exercise: boolean;
   appearanceAt: Date;
   attempts: number;
 }
 
-export async function claimSends(db: Db, opts: { workerId: string; batch: number; leaseMs: number }): Promise<ClaimedSend[]> {
+export async function claimSends(db: Db, opts: { channel: OutboxChannel; workerId: string; batch: number; leaseMs: number }): Promise<ClaimedSend[]> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: number; summons_id: string | number; destination: string; number_basis: NumberBasis[]; text: string; exercise: boolean; appearance_at: Date; attempts: number }>(
-      `SELECT o.id, o.summons_id, o.destination, o.number_basis, o.text, o.exercise, s.appearance_at, o.attempts
+    const { rows } = await tx.query<{ id: number; summons_id: string | number; destination: string; number_basis: NumberBasis[]; title: string | null; text: string; exercise: boolean; appearance_at: Date; attempts: number }>(
+      `SELECT o.id, o.summons_id, o.destination, o.number_basis, o.title, o.text, o.exercise, s.appearance_at, o.attempts
          FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id
-        WHERE (o.state = 'pending' AND o.available_at <= now()) OR (o.state = 'sending' AND o.lease_until < now())
+        WHERE o.channel = $2 AND ((o.state = 'pending' AND o.available_at <= now()) OR (o.state = 'sending' AND o.lease_until < now()))
         ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-      [opts.batch],
+      [opts.batch, opts.channel],
     );
     if (rows.length === 0) return [];
     await tx.query(
@@ -43,7 +49,7 @@ export async function claimSends(db: Db, opts: { workerId: string; batch: number
       [rows.map((r) => r.id), opts.workerId, opts.leaseMs / 1000],
     );
     return rows.map((r) => ({
-      id: Number(r.id), summonsId: String(r.summons_id), destination: r.destination, numberBasis: r.number_basis, text: r.text,
+      id: Number(r.id), summonsId: String(r.summons_id), channel: opts.channel, destination: r.destination, numberBasis: r.number_basis, title: r.title, text: r.text,
       exercise: r.exercise, appearanceAt: new Date(r.appearance_at), attempts: Number(r.attempts) + 1,
     }));
   });
@@ -53,7 +59,7 @@ export type SendOutcome =
   | { send: ClaimedSend; kind: 'submitted'; messageIds: string[] }
   | { send: ClaimedSend; kind: 'retry' | 'failed' | 'refused' | 'too_late'; error: string };
 
-const RETRY_LIMIT = 5;
+export const RETRY_LIMIT = 5;
 
 /** Records a batch of outcomes in one transaction: submit evidence, message ids, row states, receipts, audit. */
 export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], ctx: { smsc: string; clock: Clock; actor: string }): Promise<void> {
@@ -75,20 +81,32 @@ export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], c
       }
       await tx.query("UPDATE summons_outbox SET state = 'submitted', message_ids = $2, smsc = $3, lease_until = NULL, last_error = NULL WHERE id = $1", [o.send.id, o.messageIds, ctx.smsc]);
     }
-    for (const o of outcomes) {
-      if (o.kind === 'submitted') continue;
-      const state = o.kind === 'retry' ? (o.send.attempts >= RETRY_LIMIT ? 'failed' : 'pending') : o.kind;
-      await tx.query(
-        `UPDATE summons_outbox SET state = $2, last_error = $3, lease_until = NULL,
-                available_at = now() + make_interval(secs => $4::double precision) WHERE id = $1`,
-        [o.send.id, state, o.error, 2 ** o.send.attempts],
-      );
-    }
-    const counts: Record<string, number> = {};
-    for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-    await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts, summonses: outcomes.map((o) => o.send.summonsId) } });
+    await recordUnsent(tx, outcomes);
+    await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts: outcomeCounts(outcomes), summonses: outcomes.map((o) => o.send.summonsId) } });
     await applyReceiptsIn(tx, ctx.clock);
   });
+}
+
+/**
+ * Rows not sent this time: a retry goes back to pending with exponential backoff until RETRY_LIMIT attempts, then
+ * fails; failed, refused and too_late are final. Shared by both channels.
+ */
+export async function recordUnsent(tx: Tx, outcomes: readonly { send: ClaimedSend; kind: string; error?: string }[]): Promise<void> {
+  for (const o of outcomes) {
+    if (o.kind === 'submitted') continue;
+    const state = o.kind === 'retry' ? (o.send.attempts >= RETRY_LIMIT ? 'failed' : 'pending') : o.kind;
+    await tx.query(
+      `UPDATE summons_outbox SET state = $2, last_error = $3, lease_until = NULL,
+              available_at = now() + make_interval(secs => $4::double precision) WHERE id = $1`,
+      [o.send.id, state, o.error ?? null, 2 ** o.send.attempts],
+    );
+  }
+}
+
+export function outcomeCounts(outcomes: readonly { kind: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+  return counts;
 }
 
 /** Stores a receipt as it arrives (only final ones: the legal rules look at nothing else). */

@@ -2,13 +2,19 @@ import { KZ_UTC_OFFSET_MINUTES } from '../../kernel/clock.ts';
 import { EXERCISE_MARK } from '../sms/index.ts';
 import type { SummonsPurpose } from './actions.ts';
 
-const PURPOSE_RU: Record<SummonsPurpose, string> = {
+export const PURPOSE_RU: Record<SummonsPurpose, string> = {
   medical_examination: 'медицинское освидетельствование',
   assessment: 'оценка',
   conscription_commission: 'призывная комиссия',
   dispatch_to_unit: 'отправка в воинскую часть',
   assignment: 'назначение',
 };
+
+/** Date (DD.MM.YYYY) and time (HH:MM) of an instant in Kazakhstan, as summonses print them. */
+export function kzDateAndTime(at: Date): { date: string; time: string } {
+  const local = new Date(at.getTime() + KZ_UTC_OFFSET_MINUTES * 60_000).toISOString();
+  return { date: `${local.slice(8, 10)}.${local.slice(5, 7)}.${local.slice(0, 4)}`, time: local.slice(11, 16) };
+}
 
 export interface SmsTextInput {
   lastName: string;
@@ -27,9 +33,8 @@ export interface SmsTextInput {
  * the exercise mark, as the SMS gateway requires.
  */
 export function summonsSmsText(s: SmsTextInput): string {
-  const local = new Date(s.appearanceAt.getTime() + KZ_UTC_OFFSET_MINUTES * 60_000).toISOString();
-  const date = `${local.slice(8, 10)}.${local.slice(5, 7)}.${local.slice(0, 4)}`;
+  const { date, time } = kzDateAndTime(s.appearanceAt);
   const initials = [s.firstName, s.patronymic].filter((x): x is string => !!x).map((x) => `${x[0]}.`).join('');
-  const body = `ПОВЕСТКА. ${s.lastName} ${initials}, явиться ${date} в ${local.slice(11, 16)} в ${s.office}. Цель: ${PURPOSE_RU[s.purpose]}. Код проверки: ${s.code}`;
+  const body = `ПОВЕСТКА. ${s.lastName} ${initials}, явиться ${date} в ${time} в ${s.office}. Цель: ${PURPOSE_RU[s.purpose]}. Код проверки: ${s.code}`;
   return s.exercise ? `${EXERCISE_MARK}\n${body}` : body;
 }
