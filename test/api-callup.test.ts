@@ -7,9 +7,10 @@ import { fixedClock } from '../src/kernel/clock.ts';
 import { planCallup, readOrderFile } from '../src/modules/callup/index.ts';
 import { copyCsvLine, makeIin, upsertPersons } from '../src/modules/registry/index.ts';
 import { freshDb } from './helpers/db.ts';
+import { staffToken } from './helpers/staff.ts';
 import { person } from './helpers/persons.ts';
 
-const TOKEN = 'test-token-0123456789';
+let TOKEN = '';
 const clock = fixedClock('2026-11-23T06:00:00Z');
 let db: Db;
 let app: FastifyInstance;
@@ -19,7 +20,8 @@ const order = readOrderFile('examples/orders/reserve-officers-2024.yaml');
 before(async () => {
   db = await freshDb();
   await db.transaction((tx) => upsertPersons(tx, [{ iin: medic.iin, csv: copyCsvLine(medic) }], { at: clock.now(), actor: 'test', source: 'test' }));
-  app = await buildApp({ db, clock, apiToken: TOKEN });
+  TOKEN = await staffToken(db, 'coordinator', 'national_coordinator');
+  app = await buildApp({ db, clock });
 });
 after(async () => {
   await app.close();

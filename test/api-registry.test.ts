@@ -6,9 +6,10 @@ import { fixedClock } from '../src/kernel/clock.ts';
 import type { Db } from '../src/db/client.ts';
 import { copyCsvLine, upsertPersons } from '../src/modules/registry/index.ts';
 import { freshDb } from './helpers/db.ts';
+import { staffToken } from './helpers/staff.ts';
 import { person } from './helpers/persons.ts';
 
-const TOKEN = 'test-token-0123456789';
+let TOKEN = '';
 const clock = fixedClock('2026-11-23T06:00:00Z');
 let db: Db;
 let app: FastifyInstance;
@@ -17,7 +18,8 @@ const alice = person(11);
 before(async () => {
   db = await freshDb();
   await db.transaction((tx) => upsertPersons(tx, [{ iin: alice.iin, csv: copyCsvLine(alice) }], { at: clock.now(), actor: 'test', source: 'test' }));
-  app = await buildApp({ db, clock, apiToken: TOKEN });
+  TOKEN = await staffToken(db, 'coordinator', 'national_coordinator');
+  app = await buildApp({ db, clock });
 });
 after(async () => {
   await app.close();
@@ -51,7 +53,7 @@ test('lookup by IIN returns the person and audits the read', async () => {
     "SELECT subject, actor FROM audit_log WHERE action = 'registry.person.read' ORDER BY seq",
   );
   assert.equal(rows.length, Number(before[0]?.n) + 1);
-  assert.deepEqual(rows.at(-1), { subject: `person:${alice.iin}`, actor: 'api:token' });
+  assert.deepEqual(rows.at(-1), { subject: `person:${alice.iin}`, actor: 'user:coordinator' });
 });
 
 test('an invalid IIN is a 400 with a stable code; an unknown one is a 404', async () => {

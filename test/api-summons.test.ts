@@ -7,9 +7,10 @@ import type { Clock } from '../src/kernel/clock.ts';
 import { SmppClient, SmscSimulator, type SimMessage } from '../src/modules/sms/index.ts';
 import { appendToSummons } from '../src/modules/summons/index.ts';
 import { freshDb } from './helpers/db.ts';
+import { signInAgain, staffToken } from './helpers/staff.ts';
 import { addPeople, approvedPlan, officer, order } from './helpers/summons.ts';
 
-const TOKEN = 'officer-token-0123456789';
+let TOKEN = '';
 let now = new Date('2026-11-23T06:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
 let db: Db;
@@ -25,7 +26,8 @@ before(async () => {
   sim = await SmscSimulator.start({ seed: 1, clock });
   sim.onMessage((m) => inbox.push(m));
   client = await SmppClient.open({ host: '127.0.0.1', port: sim.port, systemId: 'mobilize', password: 'x', sourceAddr: 'MOBILIZE', channel: { name: 'live', exercise: false }, window: 10 });
-  app = await buildApp({ db, clock, apiToken: TOKEN, codeSender: { sendCode: async (to, text) => void (await client.send({ to, text, exercise: false })) } });
+  TOKEN = await staffToken(db, 'coordinator', 'national_coordinator', {}, clock);
+  app = await buildApp({ db, clock, codeSender: { sendCode: async (to, text) => void (await client.send({ to, text, exercise: false })) } });
   await addPeople(db, clock, people);
   planId = await approvedPlan(db, clock, order('api-summons', 2, false, 'medical'));
 });
@@ -68,6 +70,7 @@ test('officers issue a plan, read a summons, record what happened and export ref
     ], { actor: 'dispatcher:test', clock, audit: 'summons.sms.dispatch' }));
   }
   now = new Date('2026-12-02T10:00:00+05:00');
+  TOKEN = await signInAgain(db, 'coordinator', clock);
   const refused = await officerCall('POST', `/api/summonses/${kostanay}/actions`, { kind: 'reason_accepted' });
   assert.equal(refused.statusCode, 409, 'no reason was reported');
   const invalid = await officerCall('POST', `/api/summonses/${kostanay}/actions`, { kind: 'teleported' });
@@ -103,7 +106,7 @@ test('officers issue a plan, read a summons, record what happened and export ref
 test('citizens sign in with a code from their phone and reach only their own summonses', async () => {
   const me = people[0] as { iin: string; mobile: string };
   const them = people[1] as { iin: string };
-  const unavailable = await buildApp({ db, clock, apiToken: TOKEN });
+  const unavailable = await buildApp({ db, clock });
   const r503 = await unavailable.inject({ method: 'POST', url: '/api/citizen/code', payload: { iin: me.iin } });
   assert.equal(r503.statusCode, 503);
   await unavailable.close();

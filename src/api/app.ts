@@ -1,33 +1,31 @@
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { DomainError, isDomainError } from '../kernel/errors.ts';
+import { actorName, assertPersonVisible } from '../modules/access/index.ts';
 import { findPerson, personHistory } from '../modules/registry/index.ts';
+import type { CodeSender } from '../modules/summons/index.ts';
+import { staffAuth } from './auth.ts';
 import { errorBody, httpStatus } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { callupRoutes } from './routes/callup.ts';
 import { citizenRoutes } from './routes/citizen.ts';
 import { summonsRoutes } from './routes/summons.ts';
-import type { CodeSender } from '../modules/summons/index.ts';
 
 export interface AppOptions {
   db: Db;
   clock: Clock;
-  /** Bearer token for the registry API until user accounts arrive; never logged. */
-  apiToken: string;
   logger?: boolean;
   /** Sends citizens their sign-in codes; without it self-service sign-in answers 503. */
   codeSender?: CodeSender;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  /** Mark the session cookie Secure (behind HTTPS); off for plain http on localhost. */
+  secureCookies?: boolean;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1 << 20 });
+  await app.register(cookie);
 
   app.setErrorHandler((err, _req, reply) => {
     if (isDomainError(err)) return reply.status(httpStatus(err)).send(errorBody(err));
@@ -37,37 +35,34 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error', details: {} } });
   });
 
-  const actorOf = (req: FastifyRequest): string => {
-    const h = req.headers.authorization ?? '';
-    const token = h.startsWith('Bearer ') ? h.slice(7) : '';
-    if (!token || !sameSecret(token, opts.apiToken)) {
-      throw new DomainError('API_UNAUTHENTICATED', 'Send the API token printed by `mobilize start` as "Authorization: Bearer TOKEN".');
-    }
-    return 'api:token';
-  };
+  const { db, clock } = opts;
+  const auth = staffAuth(app, { db, clock, secureCookies: opts.secureCookies ?? false });
 
   app.get('/healthz', async () => {
-    await opts.db.query('SELECT 1');
-    return { status: 'ok', engine: opts.db.engine };
+    await db.query('SELECT 1');
+    return { status: 'ok', engine: db.engine };
   });
 
   app.get<{ Params: { iin: string } }>('/api/persons/:iin', async (req) => {
-    const actor = actorOf(req);
-    const person = await findPerson(opts.db, req.params.iin, { actor, purpose: 'api lookup', at: opts.clock.now() });
+    const p = await auth.allow(req, 'person.read');
+    await assertPersonVisible(db, p, req.params.iin, clock.now());
+    const person = await findPerson(db, req.params.iin, { actor: actorName(p), purpose: 'api lookup', at: clock.now() });
     if (!person) throw new DomainError('API_NOT_FOUND', `No person with IIN ${req.params.iin} in the registry.`);
     return person;
   });
 
   app.get<{ Params: { iin: string } }>('/api/persons/:iin/history', async (req) => {
-    const actor = actorOf(req);
-    const history = await personHistory(opts.db, req.params.iin, { actor, purpose: 'api history', at: opts.clock.now() });
+    const p = await auth.allow(req, 'person.read');
+    await assertPersonVisible(db, p, req.params.iin, clock.now());
+    const history = await personHistory(db, req.params.iin, { actor: actorName(p), purpose: 'api history', at: clock.now() });
     if (!history) throw new DomainError('API_NOT_FOUND', `No person with IIN ${req.params.iin} in the registry.`);
     return history;
   });
 
-  callupRoutes(app, { db: opts.db, clock: opts.clock, actorOf });
-  summonsRoutes(app, { db: opts.db, clock: opts.clock, actorOf });
-  citizenRoutes(app, { db: opts.db, clock: opts.clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
+  callupRoutes(app, { db, clock, auth });
+  summonsRoutes(app, { db, clock, auth });
+  adminRoutes(app, { db, clock, auth });
+  citizenRoutes(app, { db, clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
 
   return app;
 }

@@ -1,19 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { actorName, assertPersonVisible } from '../../modules/access/index.ts';
 import { explainPlanFor, getPlan, parseOrderValue, planCallup, recordPlanAction } from '../../modules/callup/index.ts';
+import type { Auth } from '../auth.ts';
 
 const PlanRequest = z.object({ order: z.unknown(), seed: z.string().min(1).optional() }).strict();
 const ActionRequest = z.object({ note: z.string().max(1000).optional() }).strict();
 
 /** Call-up orders and plans: plan an order, read a plan, explain it for one person, approve or withdraw it. */
-export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; actorOf: (req: FastifyRequest) => string }): void {
-  const { db, clock, actorOf } = opts;
+export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; auth: Auth }): void {
+  const { db, clock, auth } = opts;
 
   app.post('/api/callup/plans', async (req, reply) => {
-    const actor = actorOf(req);
+    const actor = actorName(await auth.allow(req, 'callup.plan.write'));
     const body = PlanRequest.safeParse(req.body);
     if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"order": {...}, "seed"?: "..."}.', { issues: body.error.issues });
     const { order, issues } = parseOrderValue(body.data.order);
@@ -23,18 +25,27 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
   });
 
   app.get<{ Params: { ref: string } }>('/api/callup/plans/:ref', async (req) => {
-    actorOf(req);
-    return getPlan(db, req.params.ref);
+    const p = await auth.allow(req, 'callup.plan.read');
+    const plan = await getPlan(db, req.params.ref);
+    if (p.role !== 'agency_officer') return plan;
+    // A receiving agency sees its own quotas only.
+    const cells = plan.report.cells.filter((c) => c.agency === p.agency);
+    const sum = (k: 'quota' | 'filled' | 'shortfall' | 'travelKm') => cells.reduce((n, c) => n + c[k], 0);
+    const totals = { quota: sum('quota'), filled: sum('filled'), shortfall: sum('shortfall'), travelKm: sum('travelKm') };
+    const agencies = Object.fromEntries(Object.entries(plan.order.agencies).filter(([k]) => k === p.agency));
+    return { ...plan, order: { ...plan.order, agencies, quotas: plan.order.quotas.filter((q) => q.agency === p.agency) }, report: { ...plan.report, cells, totals } };
   });
 
   app.get<{ Params: { ref: string; iin: string } }>('/api/callup/plans/:ref/explain/:iin', async (req) => {
-    const actor = actorOf(req);
+    const p = await auth.allow(req, 'callup.plan.read');
+    await assertPersonVisible(db, p, req.params.iin, clock.now());
+    const actor = actorName(p);
     return explainPlanFor(db, req.params.ref, req.params.iin, { actor, at: clock.now() });
   });
 
   for (const action of ['approve', 'withdraw'] as const) {
     app.post<{ Params: { ref: string } }>(`/api/callup/plans/:ref/${action}`, async (req) => {
-      const actor = actorOf(req);
+      const actor = actorName(await auth.allow(req, 'callup.plan.approve'));
       const body = ActionRequest.safeParse(req.body ?? {});
       if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"note"?: "..."}.', { issues: body.error.issues });
       return recordPlanAction(db, req.params.ref, action, { actor, clock, ...(body.data.note ? { note: body.data.note } : {}) });

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { actorName, assertSummonsVisible, withinArea, type StaffPrincipal } from '../../modules/access/index.ts';
 import { getPlan } from '../../modules/callup/index.ts';
 import {
   dispatchStatus,
@@ -18,6 +19,7 @@ import {
   SummonsPurpose,
   type FailureFilter,
 } from '../../modules/summons/index.ts';
+import type { Auth } from '../auth.ts';
 
 const IssueRequest = z.object({ appearanceAt: z.iso.datetime({ offset: true }), purpose: SummonsPurpose.optional() }).strict();
 const Scope = z.object({
@@ -34,61 +36,65 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
 }
 
 /** Summonses for LMA officers: issue a plan, read a summons and its proof, record what happened, failures and referrals. */
-export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; actorOf: (req: FastifyRequest) => string }): void {
-  const { db, clock, actorOf } = opts;
+export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; auth: Auth }): void {
+  const { db, clock, auth } = opts;
 
-  const filterOf = async (q: z.infer<typeof Scope>): Promise<FailureFilter> => ({
-    ...(q.region ? { region: q.region } : {}),
-    ...(q.district ? { district: q.district } : {}),
+  /** The requested region/district, confined to the officer's own area. */
+  const filterOf = async (p: StaffPrincipal, q: z.infer<typeof Scope>): Promise<FailureFilter> => ({
+    ...withinArea(p, { ...(q.region ? { region: q.region } : {}), ...(q.district ? { district: q.district } : {}) }),
     ...(q.plan ? { planId: (await getPlan(db, q.plan)).id } : {}),
   });
 
   app.post<{ Params: { ref: string } }>('/api/callup/plans/:ref/issue', async (req, reply) => {
-    const actor = actorOf(req);
+    const actor = actorName(await auth.allow(req, 'summons.issue'));
     const body = parse(IssueRequest, req.body, 'Send {"appearanceAt": "2026-12-01T09:00:00+05:00", "purpose"?: "..."}');
     const r = await issuePlan(db, req.params.ref, { actor, clock, appearanceAt: new Date(body.appearanceAt), ...(body.purpose ? { purpose: body.purpose } : {}) });
     return reply.status(201).send(r);
   });
 
   app.get('/api/summonses/dispatch', async (req) => {
-    actorOf(req);
+    await auth.allow(req, 'summons.dispatch.read');
     return dispatchStatus(db);
   });
 
   app.get<{ Params: { id: string } }>('/api/summonses/:id', async (req) => {
-    const actor = actorOf(req);
-    return showSummons(db, req.params.id, { actor, at: clock.now() });
+    const p = await auth.allow(req, 'summons.read');
+    await assertSummonsVisible(db, p, req.params.id, clock.now());
+    return showSummons(db, req.params.id, { actor: actorName(p), at: clock.now() });
   });
 
   app.get<{ Params: { id: string } }>('/api/summonses/:id/proof', async (req) => {
-    actorOf(req);
+    const p = await auth.allow(req, 'summons.read');
+    await assertSummonsVisible(db, p, req.params.id, clock.now());
     const r = await summonsProof(db, req.params.id);
     if (r.entries.length === 0) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${req.params.id}`);
     return r;
   });
 
   app.post<{ Params: { id: string } }>('/api/summonses/:id/actions', async (req, reply) => {
-    const actor = actorOf(req);
+    const p = await auth.allow(req, 'summons.record');
+    await assertSummonsVisible(db, p, req.params.id, clock.now());
+    const actor = actorName(p);
     const state = await recordOfficerAction(db, req.params.id, req.body, { actor, clock });
     return reply.status(201).send({ legal: state.legal, notification: state.notification, pendingReason: state.pendingReason?.reason ?? null, version: state.version });
   });
 
   app.get('/api/summonses/failures', async (req) => {
-    const actor = actorOf(req);
+    const p = await auth.allow(req, 'summons.failures');
     const q = parse(Scope, req.query, 'query parameters region, district, plan');
-    return failuresToAppear(db, await filterOf(q), { actor, at: clock.now() });
+    return failuresToAppear(db, await filterOf(p, q), { actor: actorName(p), at: clock.now() });
   });
 
   app.post('/api/summonses/failures/refer', async (req) => {
-    const actor = actorOf(req);
+    const p = await auth.allow(req, 'summons.failures');
     const q = parse(Scope, req.body ?? {}, 'Send {"region"?, "district"?, "plan"?}');
-    return referDueFailures(db, await filterOf(q), { actor, clock });
+    return referDueFailures(db, await filterOf(p, q), { actor: actorName(p), clock });
   });
 
   app.get('/api/summonses/referrals.csv', async (req, reply) => {
-    const actor = actorOf(req);
+    const p = await auth.allow(req, 'referrals.read');
     const q = parse(Scope, req.query, 'query parameters region, district, plan, purpose');
-    const list = await referralList(db, await filterOf(q), { actor, at: clock.now(), purpose: q.purpose ?? 'referral to internal affairs' });
+    const list = await referralList(db, await filterOf(p, q), { actor: actorName(p), at: clock.now(), purpose: q.purpose ?? 'referral to internal affairs' });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="referrals.csv"').send(referralCsv(list));
   });
 

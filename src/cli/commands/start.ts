@@ -1,21 +1,42 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../api/app.ts';
 import { systemClock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { createDemoUsers, type DemoUser } from '../../modules/access/index.ts';
+import { EgovClient, EgovSimulator } from '../../modules/egov/index.ts';
 import { seedRegistry } from '../../modules/registry/seed.ts';
+import { SmppClient, SmscSimulator } from '../../modules/sms/index.ts';
+import { startDispatcher } from '../../modules/summons/index.ts';
 import { withContext } from '../context.ts';
 import { progress } from '../progress.ts';
+import { parseHostPort } from './summons-dispatch.ts';
+
+interface StartOptions {
+  port?: string;
+  demoPersons: number;
+  seed: number;
+  smsc?: string;
+}
+
+/** Demo credentials live beside the data, outside the repository, so a later start can show them again. */
+function demoUsersFile(dataDir: string): string {
+  return join(dirname(dataDir), 'demo-users.json');
+}
 
 export function startCommand(program: Command): void {
   program
     .command('start')
-    .description('start the platform; an empty database is first seeded with a demo registry')
+    .description('start the platform; an empty database is first seeded with a demo registry and demo users')
     .option('--port <port>', 'HTTP port (default: MOBILIZE_PORT or 8080)')
     .option('--demo-persons <n>', 'size of the demo registry seeded into an empty database', (v) => Number(v), 100_000)
     .option('--seed <n>', 'seed of the demo registry', (v) => Number(v), 1)
-    .action(async (o: { port?: string; demoPersons: number; seed: number }) => {
+    .option('--smsc <host:port>', 'a live SMSC to send through instead of the built-in SMSC simulator (MOBILIZE_SMSC)', process.env.MOBILIZE_SMSC)
+    .action(async (o: StartOptions) => {
       if (!Number.isInteger(o.demoPersons) || o.demoPersons < 0) throw new DomainError('CLI_BAD_OPTION', '--demo-persons must be a whole number');
+      const external = o.smsc ? parseHostPort(o.smsc) : null;
       await withContext(async ({ config, db }) => {
         const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM persons');
         if (n === 0 && o.demoPersons > 0) {
@@ -24,22 +45,49 @@ export function startCommand(program: Command): void {
           await seedRegistry(db, { persons: o.demoPersons, seed: o.seed, clock: systemClock, actor: 'system:demo', onProgress: (done) => bar.update(done) });
           bar.stop();
         }
-        const apiToken = process.env.MOBILIZE_API_TOKEN || randomBytes(18).toString('base64url');
-        const app = await buildApp({ db, clock: systemClock, apiToken });
+        const usersFile = demoUsersFile(config.dataDir);
+        const created = await createDemoUsers(db, { clock: systemClock, actor: 'system:demo' });
+        if (created) {
+          mkdirSync(dirname(usersFile), { recursive: true });
+          writeFileSync(usersFile, JSON.stringify(created, null, 2), { mode: 0o600 });
+        }
+        const demoUsers: DemoUser[] = created ?? (existsSync(usersFile) ? (JSON.parse(readFileSync(usersFile, 'utf8')) as DemoUser[]) : []);
+
+        // Without a live SMSC the platform sends to its own simulators, which deliver and report like the real ones.
+        const smsc = external ? null : await SmscSimulator.start({ seed: o.seed, delayShare: 1, delayMs: 2000 });
+        const egovToken = randomBytes(18).toString('base64url');
+        const egov = await EgovSimulator.start({ seed: o.seed, token: egovToken, readDelayMs: 5000, unreadShare: 0.05 });
+        const smsAt = external ?? { host: '127.0.0.1', port: (smsc as SmscSimulator).port };
+        const smsClient = await SmppClient.open({
+          host: smsAt.host, port: smsAt.port, systemId: process.env.MOBILIZE_SMSC_SYSTEM_ID || 'mobilize', password: process.env.MOBILIZE_SMSC_PASSWORD || '',
+          sourceAddr: 'MOBILIZE', channel: { name: `live:${smsAt.host}:${smsAt.port}`, exercise: false }, window: 50,
+        });
+        const dispatcher = startDispatcher(db, {
+          sms: { client: smsClient, smsc: `${smsAt.host}:${smsAt.port}` },
+          egov: { client: new EgovClient({ url: egov.url, token: egovToken, channel: { name: 'egov-sim', exercise: false } }), service: egov.url },
+        }, { batch: 500, clock: systemClock, actor: 'system:dispatcher', pollMs: 500 });
+
+        const app = await buildApp({ db, clock: systemClock, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
         const address = await app.listen({ port, host: config.host });
-        const [sample] = await db.query<{ iin: string }>('SELECT iin FROM persons ORDER BY iin LIMIT 1');
         console.log(`Mobilize is running on ${address} (${db.engine}${db.engine === 'pglite' ? ` at ${config.dataDir}` : ''})`);
         console.log(`  health:   ${address}/healthz`);
-        console.log(`  API token (this run): ${apiToken}`);
-        if (sample) console.log(`  try:      curl -H 'Authorization: Bearer ${apiToken}' ${address}/api/persons/${sample.iin}`);
+        console.log(`  SMS:      ${external ? `live SMSC ${smsAt.host}:${smsAt.port}` : `SMSC simulator on 127.0.0.1:${smsAt.port}`}; e-Gov simulator on ${egov.url}`);
+        if (demoUsers.length > 0) {
+          console.log(`  demo users (${created ? 'created now' : `from ${usersFile}`}):`);
+          for (const u of demoUsers) console.log(`    ${u.username.padEnd(20)} ${u.password.padEnd(18)} ${u.role}${u.scope ? ` ${u.scope}` : ''}`);
+          const first = demoUsers[0] as DemoUser;
+          console.log(`  try:      curl -c /tmp/mobilize.cookies -H 'content-type: application/json' -d '{"username":"${first.username}","password":"${first.password}"}' ${address}/api/session`);
+        }
         await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
         });
         console.error('stopping');
         await app.close();
+        await dispatcher.stop();
+        await egov.close();
+        await smsc?.close();
       });
     });
 }

@@ -4,6 +4,7 @@ import * as m0003 from './0003_callup.ts';
 import * as m0004 from './0004_summons.ts';
 import * as m0005 from './0005_egov.ts';
 import * as m0006 from './0006_self_service.ts';
+import * as m0007 from './0007_access.ts';
 
 export interface Migration {
   readonly name: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Numbered, forward-only; the same SQL runs on PGlite and PostgreSQL. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
