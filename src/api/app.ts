@@ -2,11 +2,14 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../kernel/clock.ts';
+import { z } from 'zod';
 import { DomainError, isDomainError } from '../kernel/errors.ts';
 import { actorName, assertPersonVisible } from '../modules/access/index.ts';
 import { findPerson, personHistory } from '../modules/registry/index.ts';
 import type { CodeSender } from '../modules/summons/index.ts';
 import { staffAuth } from './auth.ts';
+import { metrics } from './metrics.ts';
+import { doc, openApi } from './openapi.ts';
 import { errorBody, httpStatus } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callupRoutes } from './routes/callup.ts';
@@ -26,6 +29,8 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1 << 20 });
   await app.register(cookie);
+  await openApi(app);
+  metrics(app);
 
   app.setErrorHandler((err, _req, reply) => {
     if (isDomainError(err)) return reply.status(httpStatus(err)).send(errorBody(err));
@@ -38,12 +43,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { db, clock } = opts;
   const auth = staffAuth(app, { db, clock, secureCookies: opts.secureCookies ?? false });
 
-  app.get('/healthz', async () => {
+  app.get('/healthz', { schema: doc({ summary: 'Liveness and the database engine', tags: ['platform'], auth: 'public' }) }, async () => {
     await db.query('SELECT 1');
     return { status: 'ok', engine: db.engine };
   });
 
-  app.get<{ Params: { iin: string } }>('/api/persons/:iin', async (req) => {
+  app.get<{ Params: { iin: string } }>('/api/persons/:iin', { schema: doc({ summary: 'A person by IIN (audited read)', tags: ['registry'], auth: 'staff', permission: 'person.read', params: z.object({ iin: z.string().regex(/^\d{12}$/) }) }) }, async (req) => {
     const p = await auth.allow(req, 'person.read');
     await assertPersonVisible(db, p, req.params.iin, clock.now());
     const person = await findPerson(db, req.params.iin, { actor: actorName(p), purpose: 'api lookup', at: clock.now() });
@@ -51,7 +56,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return person;
   });
 
-  app.get<{ Params: { iin: string } }>('/api/persons/:iin/history', async (req) => {
+  app.get<{ Params: { iin: string } }>('/api/persons/:iin/history', { schema: doc({ summary: "A person's history, creation first (audited read)", tags: ['registry'], auth: 'staff', permission: 'person.read', params: z.object({ iin: z.string().regex(/^\d{12}$/) }) }) }, async (req) => {
     const p = await auth.allow(req, 'person.read');
     await assertPersonVisible(db, p, req.params.iin, clock.now());
     const history = await personHistory(db, req.params.iin, { actor: actorName(p), purpose: 'api history', at: clock.now() });

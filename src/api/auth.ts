@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { doc } from './openapi.ts';
 import { authorize, login, logout, sessionUser, type Permission, type StaffPrincipal } from '../modules/access/index.ts';
 
 export const SESSION_COOKIE = 'mobilize_session';
@@ -34,7 +35,7 @@ export function staffAuth(app: FastifyInstance, opts: { db: Db; clock: Clock; se
     return user;
   };
 
-  app.post('/api/session', async (req, reply: FastifyReply) => {
+  app.post('/api/session', { schema: doc({ summary: 'Sign in (sets the session cookie, returns a bearer token)', tags: ['access'], auth: 'public', body: LoginRequest }) }, async (req, reply: FastifyReply) => {
     const body = LoginRequest.safeParse(req.body ?? {});
     if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"username": "...", "password": "..."}.', { issues: body.error.issues });
     const s = await login(db, body.data.username, body.data.password, { clock, address: req.ip });
@@ -42,13 +43,13 @@ export function staffAuth(app: FastifyInstance, opts: { db: Db; clock: Clock; se
     return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString(), user: s.user });
   });
 
-  app.delete('/api/session', async (req, reply) => {
+  app.delete('/api/session', { schema: doc({ summary: 'Sign out', tags: ['access'], auth: 'staff' }) }, async (req, reply) => {
     await logout(db, tokenOf(req), clock);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
 
-  app.get('/api/me', async (req) => staff(req));
+  app.get('/api/me', { schema: doc({ summary: 'The signed-in member of staff', tags: ['access'], auth: 'staff' }) }, async (req) => staff(req));
 
   return {
     staff,

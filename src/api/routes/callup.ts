@@ -4,8 +4,9 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { actorName, assertPersonVisible } from '../../modules/access/index.ts';
-import { explainPlanFor, getPlan, parseOrderValue, planCallup, recordPlanAction } from '../../modules/callup/index.ts';
+import { CallupOrder, explainPlanFor, getPlan, parseOrderValue, planCallup, recordPlanAction } from '../../modules/callup/index.ts';
 import type { Auth } from '../auth.ts';
+import { doc } from '../openapi.ts';
 
 const PlanRequest = z.object({ order: z.unknown(), seed: z.string().min(1).optional() }).strict();
 const ActionRequest = z.object({ note: z.string().max(1000).optional() }).strict();
@@ -14,7 +15,7 @@ const ActionRequest = z.object({ note: z.string().max(1000).optional() }).strict
 export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; auth: Auth }): void {
   const { db, clock, auth } = opts;
 
-  app.post('/api/callup/plans', async (req, reply) => {
+  app.post('/api/callup/plans', { schema: doc({ summary: 'Plan a call-up order; stored as a new draft version', tags: ['callup'], auth: 'staff', permission: 'callup.plan.write', body: z.object({ order: CallupOrder, seed: z.string().optional() }) }) }, async (req, reply) => {
     const actor = actorName(await auth.allow(req, 'callup.plan.write'));
     const body = PlanRequest.safeParse(req.body);
     if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"order": {...}, "seed"?: "..."}.', { issues: body.error.issues });
@@ -24,7 +25,7 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
     return reply.status(201).send({ id, report });
   });
 
-  app.get<{ Params: { ref: string } }>('/api/callup/plans/:ref', async (req) => {
+  app.get<{ Params: { ref: string } }>('/api/callup/plans/:ref', { schema: doc({ summary: 'A plan: report, shortfalls, actions (an agency officer sees its own quotas only)', tags: ['callup'], auth: 'staff', permission: 'callup.plan.read', params: z.object({ ref: z.string() }) }) }, async (req) => {
     const p = await auth.allow(req, 'callup.plan.read');
     const plan = await getPlan(db, req.params.ref);
     if (p.role !== 'agency_officer') return plan;
@@ -36,7 +37,7 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
     return { ...plan, order: { ...plan.order, agencies, quotas: plan.order.quotas.filter((q) => q.agency === p.agency) }, report: { ...plan.report, cells, totals } };
   });
 
-  app.get<{ Params: { ref: string; iin: string } }>('/api/callup/plans/:ref/explain/:iin', async (req) => {
+  app.get<{ Params: { ref: string; iin: string } }>('/api/callup/plans/:ref/explain/:iin', { schema: doc({ summary: 'Why a person was or was not selected', tags: ['callup'], auth: 'staff', permission: 'callup.plan.read', params: z.object({ ref: z.string(), iin: z.string() }) }) }, async (req) => {
     const p = await auth.allow(req, 'callup.plan.read');
     await assertPersonVisible(db, p, req.params.iin, clock.now());
     const actor = actorName(p);
@@ -44,7 +45,7 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
   });
 
   for (const action of ['approve', 'withdraw'] as const) {
-    app.post<{ Params: { ref: string } }>(`/api/callup/plans/:ref/${action}`, async (req) => {
+    app.post<{ Params: { ref: string } }>(`/api/callup/plans/:ref/${action}`, { schema: doc({ summary: `${action === 'approve' ? 'Approve' : 'Withdraw'} a plan (a second person, not its author)`, tags: ['callup'], auth: 'staff', permission: 'callup.plan.approve', params: z.object({ ref: z.string() }), body: ActionRequest }) }, async (req) => {
       const actor = actorName(await auth.allow(req, 'callup.plan.approve'));
       const body = ActionRequest.safeParse(req.body ?? {});
       if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"note"?: "..."}.', { issues: body.error.issues });

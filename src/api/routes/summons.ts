@@ -17,9 +17,11 @@ import {
   summonsProof,
   verifySummonsCode,
   SummonsPurpose,
+  OfficerAction,
   type FailureFilter,
 } from '../../modules/summons/index.ts';
 import type { Auth } from '../auth.ts';
+import { doc } from '../openapi.ts';
 
 const IssueRequest = z.object({ appearanceAt: z.iso.datetime({ offset: true }), purpose: SummonsPurpose.optional() }).strict();
 const Scope = z.object({
@@ -45,25 +47,25 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
     ...(q.plan ? { planId: (await getPlan(db, q.plan)).id } : {}),
   });
 
-  app.post<{ Params: { ref: string } }>('/api/callup/plans/:ref/issue', async (req, reply) => {
+  app.post<{ Params: { ref: string } }>('/api/callup/plans/:ref/issue', { schema: doc({ summary: 'Issue an approved plan as summonses (a second person)', tags: ['summons'], auth: 'staff', permission: 'summons.issue', params: z.object({ ref: z.string() }), body: IssueRequest }) }, async (req, reply) => {
     const actor = actorName(await auth.allow(req, 'summons.issue'));
     const body = parse(IssueRequest, req.body, 'Send {"appearanceAt": "2026-12-01T09:00:00+05:00", "purpose"?: "..."}');
     const r = await issuePlan(db, req.params.ref, { actor, clock, appearanceAt: new Date(body.appearanceAt), ...(body.purpose ? { purpose: body.purpose } : {}) });
     return reply.status(201).send(r);
   });
 
-  app.get('/api/summonses/dispatch', async (req) => {
+  app.get('/api/summonses/dispatch', { schema: doc({ summary: 'Outbox and delivery-receipt status', tags: ['summons'], auth: 'staff', permission: 'summons.dispatch.read' }) }, async (req) => {
     await auth.allow(req, 'summons.dispatch.read');
     return dispatchStatus(db);
   });
 
-  app.get<{ Params: { id: string } }>('/api/summonses/:id', async (req) => {
+  app.get<{ Params: { id: string } }>('/api/summonses/:id', { schema: doc({ summary: 'A summons with its legal state derived from the evidence (audited read)', tags: ['summons'], auth: 'staff', permission: 'summons.read', params: z.object({ id: z.string() }) }) }, async (req) => {
     const p = await auth.allow(req, 'summons.read');
     await assertSummonsVisible(db, p, req.params.id, clock.now());
     return showSummons(db, req.params.id, { actor: actorName(p), at: clock.now() });
   });
 
-  app.get<{ Params: { id: string } }>('/api/summonses/:id/proof', async (req) => {
+  app.get<{ Params: { id: string } }>('/api/summonses/:id/proof', { schema: doc({ summary: "A summons' evidence chain and the ledger's verification", tags: ['summons'], auth: 'staff', permission: 'summons.read', params: z.object({ id: z.string() }) }) }, async (req) => {
     const p = await auth.allow(req, 'summons.read');
     await assertSummonsVisible(db, p, req.params.id, clock.now());
     const r = await summonsProof(db, req.params.id);
@@ -71,7 +73,7 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
     return r;
   });
 
-  app.post<{ Params: { id: string } }>('/api/summonses/:id/actions', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/api/summonses/:id/actions', { schema: doc({ summary: 'Record appearance, a decision on a reason, or paper delivery', tags: ['summons'], auth: 'staff', permission: 'summons.record', params: z.object({ id: z.string() }), body: OfficerAction }) }, async (req, reply) => {
     const p = await auth.allow(req, 'summons.record');
     await assertSummonsVisible(db, p, req.params.id, clock.now());
     const actor = actorName(p);
@@ -79,19 +81,19 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
     return reply.status(201).send({ legal: state.legal, notification: state.notification, pendingReason: state.pendingReason?.reason ?? null, version: state.version });
   });
 
-  app.get('/api/summonses/failures', async (req) => {
+  app.get('/api/summonses/failures', { schema: doc({ summary: 'Failures to appear per district', tags: ['summons'], auth: 'staff', permission: 'summons.failures', query: Scope }) }, async (req) => {
     const p = await auth.allow(req, 'summons.failures');
     const q = parse(Scope, req.query, 'query parameters region, district, plan');
     return failuresToAppear(db, await filterOf(p, q), { actor: actorName(p), at: clock.now() });
   });
 
-  app.post('/api/summonses/failures/refer', async (req) => {
+  app.post('/api/summonses/failures/refer', { schema: doc({ summary: 'Refer every failure due to internal affairs', tags: ['summons'], auth: 'staff', permission: 'summons.failures', body: Scope }) }, async (req) => {
     const p = await auth.allow(req, 'summons.failures');
     const q = parse(Scope, req.body ?? {}, 'Send {"region"?, "district"?, "plan"?}');
     return referDueFailures(db, await filterOf(p, q), { actor: actorName(p), clock });
   });
 
-  app.get('/api/summonses/referrals.csv', async (req, reply) => {
+  app.get('/api/summonses/referrals.csv', { schema: doc({ summary: 'The referral list for internal affairs (CSV)', tags: ['summons'], auth: 'staff', permission: 'referrals.read', query: Scope }) }, async (req, reply) => {
     const p = await auth.allow(req, 'referrals.read');
     const q = parse(Scope, req.query, 'query parameters region, district, plan, purpose');
     const list = await referralList(db, await filterOf(p, q), { actor: actorName(p), at: clock.now(), purpose: q.purpose ?? 'referral to internal affairs' });
@@ -99,5 +101,5 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
   });
 
   /** Public: anyone holding a summons may check it, and learns only when and where to appear. */
-  app.get<{ Params: { code: string } }>('/api/verify/:code', async (req) => verifySummonsCode(db, req.params.code));
+  app.get<{ Params: { code: string } }>('/api/verify/:code', { schema: doc({ summary: 'Check a summons verification code (public; tells when and where, not who)', tags: ['summons'], auth: 'public', params: z.object({ code: z.string() }) }) }, async (req) => verifySummonsCode(db, req.params.code));
 }
