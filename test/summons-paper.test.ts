@@ -175,6 +175,17 @@ test('an exercise summons carries the exercise mark of the SMS gateway, and its 
   }
 });
 
+test('the longest address the registry takes still fits one sheet; text that cannot is refused, not split from its stub', async () => {
+  const [s] = await paperSummonses(db, { planRef: String(drillPlan) }, actor);
+  assert.ok(s);
+  const longest = { ...s, person: { ...s.person, address: 'Қабанбай батыр даңғылы, '.repeat(13).slice(0, 300) } };
+  const pdf = await readPdf(await renderSummonsPdf(longest));
+  assert.equal(pdf.pages, 1);
+  assert.ok(pdf.text.includes('Алудан бас тартқан адам тиісті түрде хабардар етілген болып саналады.'), 'the stub is on the page');
+  const absurd = { ...s, person: { ...s.person, address: 'Қабанбай батыр даңғылы, '.repeat(150) } };
+  await assert.rejects(renderSummonsPdf(absurd), (e) => isDomainError(e, 'PAPER_DOES_NOT_FIT'));
+});
+
 test('the same summons gives the same bytes, whenever it is printed', async () => {
   const [a, b] = await paperSummonses(db, { planRef: String(livePlan) }, actor);
   assert.ok(a && b);

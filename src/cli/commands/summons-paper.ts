@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { DEFAULT_VERIFY_BASE, PAPER_LANGS, paperSummonses, renderSummonsPdf, verifyUrl, type PaperLang } from '../../modules/paper/index.ts';
+import { assertVerifyBase, DEFAULT_VERIFY_BASE, PAPER_LANGS, paperSummonses, renderSummonsPdf, type PaperLang } from '../../modules/paper/index.ts';
 import { withContext } from '../context.ts';
 
 interface PaperOptions {
@@ -27,7 +27,7 @@ export function summonsPaperCommand(summons: Command): void {
       if ((o.summons === undefined) === (o.plan === undefined)) throw new DomainError('CLI_BAD_OPTION', 'give either --summons ID or --plan PLAN, not both and not neither');
       if (!PAPER_LANGS.includes(o.lang as PaperLang)) throw new DomainError('CLI_BAD_OPTION', `--lang must be one of ${PAPER_LANGS.join(', ')}, got "${o.lang}"`);
       const lang = o.lang as PaperLang;
-      verifyUrl('X', o.verifyBase); // a bad base fails before anything is read or written
+      assertVerifyBase(o.verifyBase);
       await withContext(async ({ db, actor }) => {
         const target = o.summons !== undefined ? { summonsId: o.summons } : { planRef: o.plan as string };
         const list = await paperSummonses(db, target, { actor, at: systemClock.now() });

@@ -41,11 +41,8 @@ export interface RenderOptions {
 
 export const DEFAULT_VERIFY_BASE = 'https://mobilize.example';
 
-/**
- * The QR payload: a plain https URL, so any phone camera opens the check without an app, and the code is in the
- * path in its printed form, so the page (or `mobilize summons verify CODE`) checks exactly what is printed.
- */
-export function verifyUrl(code: string, base = DEFAULT_VERIFY_BASE): string {
+/** Throws PAPER_BAD_VERIFY_BASE unless the base is an http(s) URL; the CLI checks it before reading anything. */
+export function assertVerifyBase(base: string): void {
   let url: URL;
   try {
     url = new URL(base);
@@ -55,6 +52,14 @@ export function verifyUrl(code: string, base = DEFAULT_VERIFY_BASE): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new DomainError('PAPER_BAD_VERIFY_BASE', `the verification base "${base}" must be an http(s) URL, a phone opens nothing else`);
   }
+}
+
+/**
+ * The QR payload: a plain https URL, so any phone camera opens the check without an app, and the code is in the
+ * path in its printed form, so the page (or `mobilize summons verify CODE`) checks exactly what is printed.
+ */
+export function verifyUrl(code: string, base = DEFAULT_VERIFY_BASE): string {
+  assertVerifyBase(base);
   return `${base.replace(/\/+$/, '')}/verify/${encodeURIComponent(code)}`;
 }
 
@@ -218,6 +223,11 @@ export async function renderSummonsPdf(s: PaperSummons, opts: RenderOptions = {}
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+  });
+  // Measured: a 400-character address (the registry allows 300) still fits; should something not, pdfkit would
+  // quietly start a second page and split the stub from its summons, so that is refused instead.
+  doc.on('pageAdded', () => {
+    throw new DomainError('PAPER_DOES_NOT_FIT', `summons ${s.id} does not fit on one page; shorten the address or names on file, or print one language with --lang`, { summonsId: s.id });
   });
   doc.registerFont('regular', f.regular);
   doc.registerFont('bold', f.bold);
