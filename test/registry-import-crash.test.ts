@@ -32,8 +32,9 @@ test('kill -9 during a large import, then a re-run: nothing lost, nothing duplic
     let stderr = '';
     first.stderr.on('data', (d: Buffer) => {
       stderr += d;
-      const m = /committed=(\d+)/.exec(stderr);
-      if (m && Number(m[1]) > 0 && first.exitCode === null) first.kill('SIGKILL');
+      // The latest progress line counts: the first ones may come before any batch has committed.
+      const committed = [...stderr.matchAll(/committed=(\d+)/g)].at(-1)?.[1];
+      if (Number(committed) > 0 && first.exitCode === null) first.kill('SIGKILL');
     });
     const [code, signal] = (await once(first, 'exit')) as [number | null, string | null];
     assert.equal(signal, 'SIGKILL', `the import was not killed mid-run (exit ${code}): ${stderr}`);
