@@ -7,3 +7,4 @@ export { solveTransport, type TransportSolution } from './solver.ts';
 export { applyAction, planState, type PlanAction, type PlanActionEntry, type PlanState, type PlanStatus } from './workflow.ts';
 export { LOTTERY, getPlan, planAssignments, planCallup, recordPlanAction, type Assignment, type PlanContext, type PlanReport, type StoredPlan } from './plan.ts';
 export { explainPlanFor, type PersonPlanExplanation } from './explain.ts';
+export { listPlans, type PlanSummary } from './list.ts';

@@ -7,3 +7,4 @@ export { assertInEffect, assertReferenceDate, describeEffective, resolveRuleSet 
 export { evaluate, explanationRows, isEligible, renderExplanation, type Evaluation, type Explanation } from './evaluate.ts';
 export { assertGroupable, compileAge, compileCount, compilePredicate, compileSelection, type SqlFragment } from './sql.ts';
 export { countEligible, selectEligible, type EligibleCount, type GroupValue, type SelectionContext } from './query.ts';
+export { evaluateAll } from './explain-all.ts';

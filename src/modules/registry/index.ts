@@ -8,3 +8,4 @@ export { upsertPersons, type WriteMeta } from './merge.ts';
 export { changeMobile } from './change.ts';
 export { findPerson, personHistory } from './lookup.ts';
 export * from './vocab.ts';
+export { searchPersons, districtsOf, PersonSearch, type PersonHit, type PersonSearchResult, type ScopeSql } from './search.ts';

@@ -1,0 +1,21 @@
+import { evaluate, type Evaluation } from './evaluate.ts';
+import { findRuleSet, type Pack } from './pack.ts';
+import type { EligibilityPerson } from './subjects.ts';
+
+/**
+ * One person against every rule set of a pack, each in the version in effect on `on` (a rule set with no version
+ * in effect that day is left out, with its id, rather than judged by rules not in force). Pure.
+ */
+export function evaluateAll(pack: Pack, person: EligibilityPerson, on: string): { evaluations: Evaluation[]; notInEffect: string[] } {
+  const evaluations: Evaluation[] = [];
+  const notInEffect: string[] = [];
+  for (const id of [...new Set(pack.ruleSets.map((r) => r.id))]) {
+    const versions = pack.ruleSets.filter((r) => r.id === id);
+    if (!versions.some((r) => on >= r.effective.from && (r.effective.to === undefined || on <= r.effective.to))) {
+      notInEffect.push(id);
+      continue;
+    }
+    evaluations.push(evaluate(findRuleSet(pack, id, on).ruleSet, person, on));
+  }
+  return { evaluations, notInEffect };
+}

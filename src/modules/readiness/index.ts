@@ -1,0 +1,2 @@
+/** Readiness: aggregate counts per region for the dashboard (registry fields and rule-pack eligibility). */
+export { regionReadiness, READINESS_MEASURES, LIABLE_RULE_SET, ESSENTIAL_RULE_SET, type Readiness, type ReadinessMeasure, type RegionReadiness } from './readiness.ts';
