@@ -101,6 +101,13 @@ test('officers issue a plan, read a summons, record what happened and export ref
   const verified = await app.inject({ method: 'GET', url: `/api/verify/${code}` });
   assert.equal(verified.json().genuine, true, 'anyone may verify a code, without signing in');
   assert.equal(JSON.stringify(verified.json()).includes((people[0] as { iin: string }).iin), false, 'and learns nothing that identifies the person');
+  const page = await app.inject({ method: 'GET', url: `/verify/${code}` });
+  assert.match(page.headers['content-type'] as string, /^text\/html/);
+  assert.match(page.body, /Повестка подлинная/);
+  assert.match(page.body, /2026-12-01 09:00 \(UTC\+5\)/);
+  const forged = await app.inject({ method: 'GET', url: `/verify/${encodeURIComponent('<img src=x onerror=alert(1)>')}` });
+  assert.match(forged.body, /Такая повестка не выдавалась/);
+  assert.doesNotMatch(forged.body, /<img/, 'what the visitor typed is escaped');
 });
 
 test('citizens sign in with a code from their phone and reach only their own summonses', async () => {

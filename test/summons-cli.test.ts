@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kzDate, type Clock } from '../src/kernel/clock.ts';
 import { parseOrderText, planCallup, recordPlanAction, type CallupOrder } from '../src/modules/callup/index.ts';
+import { EgovSimulator } from '../src/modules/egov/index.ts';
 import { SmscSimulator } from '../src/modules/sms/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 import { addPeople, officer } from './helpers/summons.ts';
@@ -18,6 +19,7 @@ const appearance = `${kzDate(new Date(realNow + 10 * DAY))}T09:00:00+05:00`;
 const clock: Clock = { now: () => new Date(realNow) };
 let t: TestDatabase;
 let sim: SmscSimulator;
+let egov: EgovSimulator;
 let planId = 0;
 const withMobile = [officer({ specialty: 'radio' }), officer({ specialty: 'radio' })];
 const onPaper = officer({ specialty: 'radio', mobile: null, mobile_on_egov: false, egov_account: false });
@@ -50,9 +52,11 @@ quotas:
   await recordPlanAction(db, String(planId), 'approve', { actor: 'officer-b', clock });
   await db.close();
   sim = await SmscSimulator.start({ seed: 2 });
+  egov = await EgovSimulator.start({ seed: 2, token: 'egov-secret', readDelayMs: 0 });
 });
 after(async () => {
   await sim.close();
+  await egov.close();
   await t.drop();
 });
 
@@ -69,9 +73,10 @@ test('issue, dispatch, show, proof, verify and record through the CLI', async ()
   assert.match(issued.out, /3 summonses issued/);
   assert.match(issued.out, /sms 2, e-Gov \d, paper 1; 2 SMS queued/);
 
-  const sent = await run(['summons', 'dispatch', '--smsc', `127.0.0.1:${sim.port}`, '--receipt-wait', '10']);
+  const sent = await run(['summons', 'dispatch', '--smsc', `127.0.0.1:${sim.port}`, '--egov', egov.url, '--egov-token', 'egov-secret', '--receipt-wait', '10']);
   assert.equal(sent.code, 0, sent.err);
   assert.match(sent.out, /sent 2, retried 0, failed 0/);
+  assert.match(sent.out, /e-Gov: posted 2, retried 0, failed 0/);
   assert.match(sent.out, /0 SMS part\(s\) still without a delivery receipt/);
   assert.equal(sim.messages.length, 2);
 
@@ -105,6 +110,10 @@ test('issue, dispatch, show, proof, verify and record through the CLI', async ()
   assert.match(received.out, /paper_received recorded; legal state duly_notified/);
 
   const dir = mkdtempSync(join(tmpdir(), 'mobilize-referrals-'));
+  const papers = await run(['summons', 'paper', '--plan', String(planId), '--out', join(dir, 'paper')]);
+  assert.equal(papers.code, 0, papers.err);
+  assert.match(papers.out, new RegExp(`summons-${paper.id}\\.pdf`));
+  assert.match(readFileSync(join(dir, 'paper', `summons-${paper.id}.pdf`)).subarray(0, 5).toString(), /^%PDF-/);
   const exported = await run(['summons', 'referrals', '--plan', String(planId), '--out', join(dir, 'r.csv')]);
   assert.match(exported.out, /0 referral\(s\) written/);
   assert.match(readFileSync(join(dir, 'r.csv'), 'utf8'), /^summons_id,iin,last_name/);

@@ -18,6 +18,8 @@ import {
   verifySummonsCode,
   SummonsPurpose,
   OfficerAction,
+  kzDateTime,
+  type CodeCheck,
   type FailureFilter,
 } from '../../modules/summons/index.ts';
 import type { Auth } from '../auth.ts';
@@ -30,6 +32,20 @@ const Scope = z.object({
   plan: z.string().min(1).max(100).optional(),
   purpose: z.string().min(1).max(500).optional(),
 }).strict();
+
+const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function verifyPage(r: CodeCheck): string {
+  const body = r.genuine
+    ? `<h1 class="ok">✔ Шақыру қағазы шынайы · Повестка подлинная · Genuine summons</h1>
+<p>${r.exercise ? '<strong>ОҚУ-ЖАТТЫҒУ / УЧЕНИЯ / EXERCISE</strong></p><p>' : ''}${escape(r.lmaOffice)}<br>${escape(kzDateTime(new Date(r.appearanceAt)).slice(0, 16).replace('T', ' '))} (UTC+5)</p>
+<p>Код / Code: <code>${escape(r.code)}</code></p>`
+    : `<h1 class="bad">✘ Мұндай шақыру қағазы берілмеген · Такая повестка не выдавалась · No such summons</h1>
+<p>Код / Code: <code>${escape(r.code)}</code></p><p>${escape(r.reason)}</p>`;
+  return `<!doctype html><html lang="kk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mobilize — verify</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}.ok{color:#146c2e}.bad{color:#a4161a}</style>
+</head><body>${body}</body></html>`;
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
   const r = schema.safeParse(value);
@@ -98,6 +114,12 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
     const q = parse(Scope, req.query, 'query parameters region, district, plan, purpose');
     const list = await referralList(db, await filterOf(p, q), { actor: actorName(p), at: clock.now(), purpose: q.purpose ?? 'referral to internal affairs' });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="referrals.csv"').send(referralCsv(list));
+  });
+
+  /** The page a summons' QR code opens: the same check, readable on a phone, in Kazakh, Russian and English. */
+  app.get<{ Params: { code: string } }>('/verify/:code', { schema: doc({ summary: 'Summons check page (HTML) the QR code opens', tags: ['summons'], auth: 'public', params: z.object({ code: z.string() }) }) }, async (req, reply) => {
+    const r = await verifySummonsCode(db, req.params.code);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(verifyPage(r));
   });
 
   /** Public: anyone holding a summons may check it, and learns only when and where to appear. */

@@ -54,25 +54,35 @@ export function startCommand(program: Command): void {
         const demoUsers: DemoUser[] = created ?? (existsSync(usersFile) ? (JSON.parse(readFileSync(usersFile, 'utf8')) as DemoUser[]) : []);
 
         // Without a live SMSC the platform sends to its own simulators, which deliver and report like the real ones.
-        const smsc = external ? null : await SmscSimulator.start({ seed: o.seed, delayShare: 1, delayMs: 2000 });
+        // Exercise traffic always goes to the simulators, through a dispatcher of its own that claims only exercise
+        // rows; the live one claims only live rows, and each gateway's exercise gate refuses the other kind anyway.
+        const smsc = await SmscSimulator.start({ seed: o.seed, delayShare: 1, delayMs: 2000 });
         const egovToken = randomBytes(18).toString('base64url');
         const egov = await EgovSimulator.start({ seed: o.seed, token: egovToken, readDelayMs: 5000, unreadShare: 0.05 });
-        const smsAt = external ?? { host: '127.0.0.1', port: (smsc as SmscSimulator).port };
-        const smsClient = await SmppClient.open({
-          host: smsAt.host, port: smsAt.port, systemId: process.env.MOBILIZE_SMSC_SYSTEM_ID || 'mobilize', password: process.env.MOBILIZE_SMSC_PASSWORD || '',
-          sourceAddr: 'MOBILIZE', channel: { name: `live:${smsAt.host}:${smsAt.port}`, exercise: false }, window: 50,
+        const smsAt = external ?? { host: '127.0.0.1', port: smsc.port };
+        const sms = async (at: { host: string; port: number }, exercise: boolean) => ({
+          client: await SmppClient.open({
+            host: at.host, port: at.port, systemId: exercise ? 'mobilize-exercise' : process.env.MOBILIZE_SMSC_SYSTEM_ID || 'mobilize',
+            password: exercise ? '' : process.env.MOBILIZE_SMSC_PASSWORD || '', sourceAddr: 'MOBILIZE',
+            channel: { name: `${exercise ? 'exercise' : 'live'}:${at.host}:${at.port}`, exercise }, window: 50,
+          }),
+          smsc: `${at.host}:${at.port}`,
         });
-        const dispatcher = startDispatcher(db, {
-          sms: { client: smsClient, smsc: `${smsAt.host}:${smsAt.port}` },
-          egov: { client: new EgovClient({ url: egov.url, token: egovToken, channel: { name: 'egov-sim', exercise: false } }), service: egov.url },
-        }, { batch: 500, clock: systemClock, actor: 'system:dispatcher', pollMs: 500 });
+        const egovGateway = (exercise: boolean) => ({ client: new EgovClient({ url: egov.url, token: egovToken, channel: { name: exercise ? 'exercise:egov-sim' : 'egov-sim', exercise } }), service: 'egov-sim' });
+        const live = await sms(smsAt, false);
+        const common = { batch: 500, clock: systemClock, pollMs: 500 };
+        const dispatchers = [
+          startDispatcher(db, { sms: live, egov: egovGateway(false) }, { ...common, actor: 'system:dispatcher', traffic: 'live' }),
+          startDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), egov: egovGateway(true) }, { ...common, actor: 'system:dispatcher:exercise', traffic: 'exercise' }),
+        ];
+        const smsClient = live.client;
 
         const app = await buildApp({ db, clock: systemClock, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
         const address = await app.listen({ port, host: config.host });
         console.log(`Mobilize is running on ${address} (${db.engine}${db.engine === 'pglite' ? ` at ${config.dataDir}` : ''})`);
         console.log(`  health:   ${address}/healthz`);
-        console.log(`  SMS:      ${external ? `live SMSC ${smsAt.host}:${smsAt.port}` : `SMSC simulator on 127.0.0.1:${smsAt.port}`}; e-Gov simulator on ${egov.url}`);
+        console.log(`  SMS:      ${external ? `live SMSC ${smsAt.host}:${smsAt.port}, exercises to the ` : ''}SMSC simulator on 127.0.0.1:${smsc.port}; e-Gov simulator on ${egov.url}`);
         if (demoUsers.length > 0) {
           console.log(`  demo users (${created ? 'created now' : `from ${usersFile}`}):`);
           for (const u of demoUsers) console.log(`    ${u.username.padEnd(20)} ${u.password.padEnd(18)} ${u.role}${u.scope ? ` ${u.scope}` : ''}`);
@@ -85,9 +95,9 @@ export function startCommand(program: Command): void {
         });
         console.error('stopping');
         await app.close();
-        await dispatcher.stop();
+        for (const d of dispatchers) await d.stop();
         await egov.close();
-        await smsc?.close();
+        await smsc.close();
       });
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { EgovClient } from '../../modules/egov/index.ts';
 import { SmppClient } from '../../modules/sms/index.ts';
 import { dispatchStatus, startDispatcher } from '../../modules/summons/index.ts';
 import { withContext } from '../context.ts';
@@ -16,6 +17,8 @@ interface DispatchOptions {
   rate?: string;
   receiptWait: string;
   watch?: boolean;
+  egov?: string;
+  egovToken: string;
 }
 
 function positive(name: string, v: string): number {
@@ -43,6 +46,8 @@ export function summonsDispatchCommand(summons: Command): void {
     .option('--batch <n>', 'messages claimed per round', '500')
     .option('--window <n>', 'SMPP window: submits awaiting their response at once', '50')
     .option('--rate <n>', 'most messages per second (the SMSC contract)')
+    .option('--egov <url>', 'e-Gov messaging service to post e-Gov summonses to (MOBILIZE_EGOV_URL); without it they stay queued', process.env.MOBILIZE_EGOV_URL)
+    .option('--egov-token <token>', 'bearer credentials for the e-Gov service (MOBILIZE_EGOV_TOKEN)', process.env.MOBILIZE_EGOV_TOKEN || '')
     .option('--receipt-wait <s>', 'after the last send, how long to wait for outstanding delivery receipts', '30')
     .option('--watch', 'keep running and send new messages as they are queued (Ctrl-C stops)')
     .action(async (o: DispatchOptions) => {
@@ -55,7 +60,11 @@ export function summonsDispatchCommand(summons: Command): void {
           window: positive('--window', o.window),
           ...(o.rate !== undefined ? { ratePerSecond: positive('--rate', o.rate) } : {}),
         });
-        const dispatcher = startDispatcher(db, { client, smsc: `${host}:${port}` }, { batch: positive('--batch', o.batch), clock: systemClock, actor: `${actor}:dispatch`, pollMs: 250 });
+        if (o.egov !== undefined && !/^https?:\/\/\S+$/.test(o.egov)) throw new DomainError('CLI_BAD_OPTION', `--egov must be an http(s) URL, not "${o.egov}"`);
+        const egov = o.egov ? { client: new EgovClient({ url: o.egov, token: o.egovToken, channel: { name: `${exercise ? 'exercise' : 'live'}:egov`, exercise } }), service: 'egov' } : undefined;
+        const dispatcher = startDispatcher(db, { sms: { client, smsc: `${host}:${port}` }, ...(egov ? { egov } : {}) }, {
+          batch: positive('--batch', o.batch), clock: systemClock, actor: `${actor}:dispatch`, pollMs: 250, traffic: exercise ? 'exercise' : 'live',
+        });
         const stopped = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -69,7 +78,10 @@ export function summonsDispatchCommand(summons: Command): void {
           await new Promise((r) => setTimeout(r, 500));
           if (o.watch) continue;
           const s = await dispatchStatus(db);
-          if (s.open > 0) quietSince = null;
+          // Only what this run sends: e-Gov rows wait for a run with --egov, exercise rows for an exercise channel.
+          const traffic = exercise ? 'exercise' : 'live';
+          const open = (s.openBy[`sms:${traffic}`] ?? 0) + (egov ? (s.openBy[`egov:${traffic}`] ?? 0) : 0);
+          if (open > 0) quietSince = null;
           else if (s.awaitingReceipt === 0) break;
           else if ((quietSince ??= Date.now()) + waitMs < Date.now()) break;
         }
@@ -77,6 +89,10 @@ export function summonsDispatchCommand(summons: Command): void {
         const s = await dispatchStatus(db);
         const t = dispatcher.totals;
         console.log(`sent ${t.submitted}, retried ${t.retry}, failed ${t.failed}, refused by the exercise gate ${t.refused}, too late ${t.too_late}`);
+        if (egov) {
+          const e = dispatcher.egovTotals;
+          console.log(`e-Gov: posted ${e.submitted}, retried ${e.retry}, failed ${e.failed}, refused ${e.refused}, too late ${e.too_late}, read reports ${e.readReports}`);
+        }
         console.log(`outbox: ${JSON.stringify(s.outbox)}; ${s.awaitingReceipt} SMS part(s) still without a delivery receipt`);
       });
     });

@@ -20,6 +20,7 @@ import {
 } from '../../modules/summons/index.ts';
 import { withContext } from '../context.ts';
 import { summonsDispatchCommand } from './summons-dispatch.ts';
+import { summonsPaperCommand } from './summons-paper.ts';
 
 function format(v: string): 'text' | 'json' {
   if (v !== 'text' && v !== 'json') throw new DomainError('CLI_BAD_OPTION', `--format must be text or json, got ${v}`);
@@ -55,6 +56,7 @@ export function summonsCommands(program: Command): Command {
     });
 
   summonsDispatchCommand(summons);
+  summonsPaperCommand(summons);
 
   summons
     .command('show')

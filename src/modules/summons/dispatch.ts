@@ -5,7 +5,7 @@ import { isDomainError } from '../../kernel/errors.ts';
 import type { SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
-import { applyReceipts, claimSends, recordOutcomes, storeReceipt, type ClaimedSend, type SendOutcome } from './outbox.ts';
+import { applyReceipts, claimSends, type Traffic, recordOutcomes, storeReceipt, type ClaimedSend, type SendOutcome } from './outbox.ts';
 
 /** An SMPP client and the name of the SMSC behind it (message ids are unique only per SMSC). */
 export interface SmsGateway {
@@ -22,6 +22,8 @@ export interface DispatchOptions {
   actor?: string;
   /** Set to abandon the batch after sending, without recording: what a crash at that moment leaves behind. */
   abort?: { aborted: boolean };
+  /** Only live or only exercise rows, for gateways of that kind (see claimSends). */
+  traffic?: Traffic;
 }
 
 export interface DispatchCounts {
@@ -55,7 +57,7 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
  */
 export async function dispatchPending(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<DispatchCounts> {
   const counts: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
-  const claimed = await claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000 });
+  const claimed = await claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
   counts.claimed = claimed.length;
   if (claimed.length === 0) return counts;
   const outcomes = await Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));

@@ -7,7 +7,7 @@ import type { SummonsAction } from './actions.ts';
 import { appendLedger } from './ledger-store.ts';
 import { checkNoticePeriod } from './notice-period.ts';
 import type { DispatchCounts } from './dispatch.ts';
-import { claimSends, outcomeCounts, recordUnsent, type ClaimedSend } from './outbox.ts';
+import { claimSends, type Traffic, outcomeCounts, recordUnsent, type ClaimedSend } from './outbox.ts';
 
 /** An e-Gov client and the name of the service behind it (message ids are unique only per service). */
 export interface EgovGateway {
@@ -25,6 +25,8 @@ export interface EgovDispatchOptions {
   readPollMs?: number;
   /** Set to abandon the batch after posting, without recording: what a crash at that moment leaves behind. */
   abort?: { aborted: boolean };
+  /** Only live or only exercise rows (see claimSends). */
+  traffic?: Traffic;
 }
 
 type EgovOutcome =
@@ -61,7 +63,7 @@ async function postOne(gateway: EgovGateway, s: ClaimedSend, clock: Clock): Prom
 export async function dispatchEgov(db: Db, gateway: EgovGateway, opts: EgovDispatchOptions): Promise<DispatchCounts> {
   const counts: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
   const workerId = opts.workerId ?? 'dispatch';
-  const claimed = await claimSends(db, { channel: 'egov', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000 });
+  const claimed = await claimSends(db, { channel: 'egov', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
   counts.claimed = claimed.length;
   if (claimed.length === 0) return counts;
   const outcomes = await Promise.all(claimed.map((s) => postOne(gateway, s, opts.clock)));

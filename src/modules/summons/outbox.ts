@@ -33,14 +33,21 @@ export interface ClaimedSend {
   attempts: number;
 }
 
-export async function claimSends(db: Db, opts: { channel: OutboxChannel; workerId: string; batch: number; leaseMs: number }): Promise<ClaimedSend[]> {
+export type Traffic = 'live' | 'exercise';
+
+/**
+ * Claims due rows of one channel. `traffic` confines the claim to live or to exercise rows, for a dispatcher whose
+ * gateway is one or the other; without it every row is claimed and the gateway's exercise gate refuses the wrong kind.
+ */
+export async function claimSends(db: Db, opts: { channel: OutboxChannel; workerId: string; batch: number; leaseMs: number; traffic?: Traffic }): Promise<ClaimedSend[]> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: number; summons_id: string | number; destination: string; number_basis: NumberBasis[]; title: string | null; text: string; exercise: boolean; appearance_at: Date; attempts: number }>(
       `SELECT o.id, o.summons_id, o.destination, o.number_basis, o.title, o.text, o.exercise, s.appearance_at, o.attempts
          FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id
         WHERE o.channel = $2 AND ((o.state = 'pending' AND o.available_at <= now()) OR (o.state = 'sending' AND o.lease_until < now()))
+          AND ($3::boolean IS NULL OR o.exercise = $3::boolean)
         ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-      [opts.batch, opts.channel],
+      [opts.batch, opts.channel, opts.traffic === undefined ? null : opts.traffic === 'exercise'],
     );
     if (rows.length === 0) return [];
     await tx.query(
