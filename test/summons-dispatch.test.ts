@@ -128,6 +128,22 @@ test('an exercise summons is refused on a live channel and stays recorded as ref
   assert.equal((await dispatchPending(db, drill, { batch: 10, clock })).submitted, 3);
 });
 
+test('live and exercise dispatchers each claim only their own traffic; neither refuses the other kind', async () => {
+  const real = await issued('split-live', 2, 'transport');
+  const drill = await issued('split-drill', 2, 'information', true);
+  const liveSim = await sim();
+  const drillSim = await sim();
+  const live = await dispatchPending(db, await gateway(liveSim), { batch: 10, clock, traffic: 'live' });
+  assert.deepEqual([live.submitted, live.refused], [2, 0]);
+  assert.deepEqual(liveSim.messages.map((m) => `+${m.destination}`).sort(), real.map((p) => p.mobile).sort());
+  const waiting = await db.query<{ state: string }>("SELECT state FROM summons_outbox WHERE channel = 'sms' AND summons_id = ANY($1::bigint[])", [drill.map((p) => p.id)]);
+  assert.deepEqual(waiting.map((w) => w.state), ['pending', 'pending'], 'exercise rows wait for an exercise channel');
+  const ex = await dispatchPending(db, await gateway(drillSim, true), { batch: 10, clock, traffic: 'exercise' });
+  assert.deepEqual([ex.submitted, ex.refused], [2, 0]);
+  assert.ok(drillSim.messages.every((m) => m.text.startsWith('УЧЕНИЯ / ЖАТТЫҒУ / EXERCISE')));
+  assert.equal(liveSim.messages.length, 2, 'nothing of the exercise reached the live SMSC');
+});
+
 test('the ledger refuses edits, and a deleted entry is found by the proof check', async () => {
   const people = await issued('tamper', 2, 'logistics');
   const id = people[0]?.id as string;
