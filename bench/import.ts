@@ -16,7 +16,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb } from '../src/db/client.ts';
+import { openDb, type Db } from '../src/db/client.ts';
 import { fixedClock, kzDate } from '../src/kernel/clock.ts';
 import { CSV_HEADER, PERSON_COLUMNS, exportCsvLine, importPersons, loadReferenceData } from '../src/modules/registry/index.ts';
 import { Report, validBatches, validationContext } from '../src/modules/registry/import-source.ts';
@@ -58,7 +58,12 @@ const gen = await timed(() =>
 console.log(`generated ${N} persons (${(statSync(file).size / 1e6).toFixed(0)} MB CSV) in ${gen.seconds.toFixed(1)} s; load average ${load()} on ${availableParallelism()} cores`);
 
 // The Node side alone: exactly the importer's read → validate → COPY input path, written to a file instead of a socket.
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+};
 const nodeSide = await timed(async () => {
+  const from = process.cpuUsage();
   const report = new Report(join(dir, 'node-side.errors.csv'));
   const meta = { at: clock.now(), actor: 'bench', source: `import:${file}` };
   const batches = validBatches({ file, format: 'csv', ctx: validationContext(kzDate(clock.now())), report, batchSize: 10_000, stats: { rowsRead: 0, bytesRead: 0 } });
@@ -69,6 +74,7 @@ const nodeSide = await timed(async () => {
     })(),
   );
   await report.close();
+  return cpuSince(from);
 });
 
 const bareDdl = (t: string, including: string) =>
@@ -78,11 +84,31 @@ const keysDdl = (t: string) =>
   `ALTER TABLE ${t} ADD PRIMARY KEY (iin), ADD CHECK (sex IN ('M', 'F'));
    CREATE INDEX ON ${t} (birth_date) INCLUDE (region, specialty, fitness, served, mil_registered) WHERE mil_category = 'reserve_officer'`;
 
+/**
+ * CPU seconds of server backends, read from /proc by the server itself (needs a superuser on the same host, as in
+ * development; -1 otherwise). The wall-clock ratios swing with other users' load on a shared machine; CPU per row
+ * does not, and on a saturated machine the wall ratio tends to the CPU ratio.
+ */
+const CPU_SQL = `SELECT pg_read_file('/proc/self/stat')`;
+const ALL_CPU_SQL = `SELECT coalesce(string_agg(pg_read_file('/proc/' || pid || '/stat'), ''), '') AS s FROM pg_stat_activity
+  WHERE datname = current_database() AND backend_type = 'client backend'`;
+function cpuSeconds(stat: string): number {
+  let ticks = 0;
+  for (const m of stat.matchAll(/\) \S+((?: \S+){12})/g)) {
+    const f = (m[1] as string).trim().split(' ');
+    ticks += Number(f[10]) + Number(f[11]); // utime, stime: fields 14 and 15 of /proc/PID/stat
+  }
+  return ticks / 100; // USER_HZ
+}
+/** CPU seconds of all this database's backends (the import's pool); a backend that exits mid-run is not counted. */
+const backendsCpu = async (db: Db) => cpuSeconds((await db.query<{ s: string }>(ALL_CPU_SQL))[0]?.s ?? '');
+
 const scratch = await scratchDatabase('mobilize_bench_import');
 const copy = (table: string, columns: readonly string[], from: string, header: boolean) =>
-  timed(async () =>
-    execFileSync('psql', [scratch.url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy ${table} (${columns.join(', ')}) FROM '${from}' WITH (FORMAT csv${header ? ', HEADER true' : ''})`]),
-  );
+  timed(async () => {
+    const out = execFileSync('psql', [scratch.url, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', `\\copy ${table} (${columns.join(', ')}) FROM '${from}' WITH (FORMAT csv${header ? ', HEADER true' : ''})`, '-c', CPU_SQL]);
+    return cpuSeconds(out.toString());
+  });
 try {
   const db = await openDb({ databaseUrl: scratch.url });
   await loadReferenceData(db);
@@ -90,7 +116,8 @@ try {
   await db.query(bareDdl('bare_persons', 'INCLUDING DEFAULTS'));
   await db.query('CHECKPOINT');
   const psql = await copy('bare_persons', PERSON_COLUMNS, file, true);
-  const keysAfter = await timed(() => db.query(keysDdl('bare_persons')));
+  // Parallel index-build workers' CPU is not counted: the CPU ceiling below errs upwards.
+  const keysAfter = await timed(async () => cpuSeconds(execFileSync('psql', [scratch.url, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', keysDdl('bare_persons'), '-c', CPU_SQL]).toString()));
   await db.query('DROP TABLE bare_persons');
 
   await db.query(bareDdl('keyed_persons', 'INCLUDING ALL'));
@@ -103,7 +130,9 @@ try {
   await db.query('TRUNCATE persons');
   await db.query('CHECKPOINT');
 
+  const cpuBefore = { node: process.cpuUsage(), server: await backendsCpu(db) };
   const ours = await timed(() => importPersons(db, { file, actor: 'bench', clock }));
+  const oursCpu = { node: cpuSince(cpuBefore.node), server: (await backendsCpu(db)) - cpuBefore.server };
   const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM persons');
   await db.close();
   if (n !== N || ours.value.rejected !== 0) throw new Error(`import stored ${n} of ${N} rows, rejected ${ours.value.rejected}`);
@@ -118,6 +147,11 @@ try {
   line('  context: database side alone (psql \\copy of that COPY input into persons)', dbSide.seconds);
   line('mobilize registry import (PostgreSQL)', ours.seconds);
   console.log(`ratio: ${(ref / ours.seconds).toFixed(2)} (goal >= 0.70); load average ${load()}`);
+  const us = (cpu: number) => `${((cpu * 1e6) / N).toFixed(1)} µs`;
+  const refCpu = psql.value;
+  console.log(`CPU per row: reference ${us(refCpu)} (server); keys built after ${us(keysAfter.value)}; psql \\copy with the key ${us(keyed.value)}`);
+  console.log(`  Node side alone ${us(nodeSide.value)}; database side alone ${us(dbSide.value)} (server)`);
+  console.log(`  mobilize import ${us(oursCpu.node)} Node + ${us(oursCpu.server)} server: CPU ratio ${(refCpu / (oursCpu.node + oursCpu.server)).toFixed(2)}, ceiling (reference + keys) ${(refCpu / (refCpu + keysAfter.value)).toFixed(2)}`);
 } finally {
   await scratch.drop();
 }
