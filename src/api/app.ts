@@ -14,7 +14,9 @@ import { errorBody, httpStatus } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callupRoutes } from './routes/callup.ts';
 import { citizenRoutes } from './routes/citizen.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { summonsRoutes } from './routes/summons.ts';
+import { uiRoutes } from './routes/ui.ts';
 
 export interface AppOptions {
   db: Db;
@@ -68,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   summonsRoutes(app, { db, clock, auth });
   adminRoutes(app, { db, clock, auth });
   citizenRoutes(app, { db, clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
+  dashboardRoutes(app, { db, clock, auth });
+  await uiRoutes(app);
 
   return app;
 }
