@@ -1,21 +1,10 @@
+import type { CitizenSummons } from '../../../../src/modules/summons/index.ts';
 import { api } from '../../lib/http.ts';
 
 export const REASONS = ['illness', 'death_of_close_relative_or_spouse', 'natural_disaster_or_other_circumstances', 'own_marriage_registration', 'outside_kazakhstan'] as const;
 
-export interface CitizenSummons {
-  id: string;
-  purpose: string;
-  lmaOffice: string;
-  appearanceAt: string;
-  verificationCode: string;
-  exercise: boolean;
-  channels: string[];
-  legal: string;
-  notification: string;
-  grounds: string[];
-  notes: string[];
-  pendingReason: { reason: string; details?: string; at: string } | null;
-}
+// The type comes from the server module (a type-only import, erased from the bundle), so the two sides cannot drift.
+export type { CitizenSummons } from '../../../../src/modules/summons/index.ts';
 
 export const requestCode = (iin: string) => api<{ status: string; expiresInSeconds: number }>('POST', '/api/citizen/code', { body: { iin } });
 export const signIn = (iin: string, code: string) => api<{ token: string; expiresAt: string }>('POST', '/api/citizen/session', { body: { iin, code } });

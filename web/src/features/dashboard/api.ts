@@ -1,25 +1,10 @@
+import type { Readiness, ReadinessMeasure } from '../../../../src/modules/readiness/index.ts';
 import { api } from '../../lib/http.ts';
 
-export const MEASURES = ['persons', 'registered', 'reserve', 'reserveOfficers', 'liable', 'essentialWorkers', 'volunteers', 'withoutMobile'] as const;
-export type Measure = (typeof MEASURES)[number];
-export interface Names {
-  en: string;
-  kk: string;
-  ru: string;
-}
-
-export interface RegionReadiness extends Record<Measure, number> {
-  iso: string;
-  name: Names;
-  populationK: number;
-}
-
-export interface Readiness {
-  on: string;
-  ruleSets: { liable: string; essentialWorkers: string };
-  regions: RegionReadiness[];
-  totals: Record<Measure, number>;
-}
+// Types come from the server modules (type-only imports, erased from the bundle), so the two sides cannot drift.
+export type { Readiness, RegionReadiness } from '../../../../src/modules/readiness/index.ts';
+export type Measure = ReadinessMeasure;
+export const MEASURES = ['persons', 'registered', 'reserve', 'reserveOfficers', 'liable', 'essentialWorkers', 'volunteers', 'withoutMobile'] as const satisfies readonly Measure[];
 
 export const readiness = () => api<Readiness>('GET', '/api/dashboard/readiness');
 

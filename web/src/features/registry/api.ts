@@ -1,24 +1,12 @@
-import { api } from '../../lib/http.ts';
+import type { Evaluation } from '../../../../src/modules/eligibility/index.ts';
+import type { personHistory, PersonSearchResult } from '../../../../src/modules/registry/index.ts';
+import { api, type Json } from '../../lib/http.ts';
 
-export interface PersonHit {
-  iin: string;
-  lastName: string;
-  firstName: string;
-  patronymic: string | null;
-  birthDate: string;
-  sex: string;
-  region: string;
-  district: string | null;
-  milCategory: string | null;
-  specialty: string | null;
-  hasMobile: boolean;
-}
-export interface SearchResult {
-  total: number;
-  page: number;
-  pageSize: number;
-  persons: PersonHit[];
-}
+// Types come from the server modules (type-only imports, erased from the bundle), so the two sides cannot drift.
+export type { Evaluation, Explanation } from '../../../../src/modules/eligibility/index.ts';
+export type SearchResult = PersonSearchResult;
+export type HistoryEntry = Json<NonNullable<Awaited<ReturnType<typeof personHistory>>>[number]>;
+
 export interface SearchQuery {
   q?: string;
   region?: string;
@@ -26,34 +14,9 @@ export interface SearchQuery {
   page?: number;
 }
 
+/** The registry row as stored (snake_case columns). */
 export type Person = Record<string, unknown> & { iin: string; last_name: string; first_name: string; patronymic: string | null };
 
-export interface Explanation {
-  kind: 'test' | 'all' | 'any' | 'not';
-  passed: boolean;
-  text: string;
-  label?: string;
-  ref?: string;
-  field?: string;
-  value?: string | number | boolean | null;
-  op?: string;
-  threshold?: string | number | boolean | (string | number | boolean)[];
-  param?: string;
-  children?: Explanation[];
-}
-export interface Evaluation {
-  ruleSet: { id: string; version: string; title: string; citation: { document: string; article: string } };
-  on: string;
-  eligible: boolean;
-  explanation: Explanation;
-}
-export interface HistoryEntry {
-  at: string;
-  actor: string;
-  source: string;
-  kind: 'create' | 'update';
-  changes: Record<string, [unknown, unknown]>;
-}
 export interface Card {
   person: Person;
   history: HistoryEntry[];

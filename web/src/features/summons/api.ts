@@ -1,36 +1,12 @@
+import type { Funnel, FunnelCounts, FunnelSummons } from '../../../../src/modules/summons/index.ts';
 import { api } from '../../lib/http.ts';
 
-export const STAGES = ['issued', 'sent', 'delivered', 'dulyNotified', 'appeared'] as const;
+export const STAGES = ['issued', 'sent', 'delivered', 'dulyNotified', 'appeared'] as const satisfies readonly (keyof FunnelCounts)[];
 export type Stage = (typeof STAGES)[number];
 
-export interface FunnelCounts extends Record<Stage, number> {
-  excused: number;
-  referred: number;
-  reasonPending: number;
-}
-export interface FunnelRow extends FunnelCounts {
-  region: string;
-  district: string | null;
-}
-export interface Funnel {
-  totals: FunnelCounts;
-  areas: FunnelRow[];
-}
-export interface FunnelSummons {
-  id: string;
-  iin: string;
-  name: string;
-  region: string;
-  district: string | null;
-  channels: string[];
-  appearanceAt: string;
-  legal: string;
-  reasonPending: string | null;
-  sent: boolean;
-  delivered: boolean;
-  dulyNotified: boolean;
-  appeared: boolean;
-}
+// Types come from the server modules (type-only imports, erased from the bundle), so the two sides cannot drift.
+export type { Funnel, FunnelCounts, FunnelRow, FunnelSummons } from '../../../../src/modules/summons/index.ts';
+
 export interface Area {
   plan?: string;
   region?: string;
