@@ -1,7 +1,8 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { ScopeSql } from '../registry/index.ts';
-import type { ActionOf, SummonsAction } from './actions.ts';
+import type { ActionOf } from './actions.ts';
+import { summonsLogs } from './ledger-batch.ts';
 import { reduceSummons, type LegalState, type SummonsState } from './reducer.ts';
 
 export interface FunnelFilter {
@@ -98,18 +99,8 @@ async function eachSummons(tx: Tx, f: FunnelFilter, visit: (head: HeadRow, state
     );
     if (rows.length === 0) return;
     after = Number((rows[rows.length - 1] as HeadRow).id);
-    const { rows: log } = await tx.query<{ summons_id: string | number; action: SummonsAction }>(
-      'SELECT summons_id, action FROM summons_ledger WHERE summons_id = ANY($1) ORDER BY summons_id, seq',
-      [rows.map((r) => Number(r.id))],
-    );
-    const bySummons = new Map<string, SummonsAction[]>();
-    for (const l of log) {
-      const k = String(l.summons_id);
-      const list = bySummons.get(k);
-      if (list) list.push(l.action);
-      else bySummons.set(k, [l.action]);
-    }
-    for (const r of rows) if (visit(r, reduceSummons(bySummons.get(String(r.id)) ?? [])) === false) return;
+    const logs = await summonsLogs(tx, rows.map((r) => r.id));
+    for (const r of rows) if (visit(r, reduceSummons(logs.get(String(r.id)) ?? [])) === false) return;
   }
 }
 

@@ -29,3 +29,4 @@ export { referralList, referralCsv, kzDateTime, REFERRAL_COLUMNS, type Referral 
 export { requestSignInCode, signIn, citizenOf, mySummonses, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
 export { dispatchStatus, type DispatchStatus } from './status.ts';
 export { summonsFunnel, funnelSummonses, summonsStages, FUNNEL_LIST_LIMIT, type Funnel, type FunnelCounts, type FunnelFilter, type FunnelRow, type FunnelSummons, type SummonsStages } from './funnel.ts';
+export { summonsLogs } from './ledger-batch.ts';
