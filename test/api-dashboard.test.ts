@@ -199,8 +199,10 @@ test('reference lists and districts; the UI is served beside the API and unknown
   assert.deepEqual((await get('district.officer', '/api/regions/KZ-75/districts')).json().districts, ['KZ-75-D01']);
   assert.equal((await get('almaty.officer', '/api/regions/KZ-71/districts')).statusCode, 403);
 
-  const missing = await get('coordinator', '/api/no-such-thing');
-  assert.deepEqual([missing.statusCode, missing.json().error.code], [404, 'API_NOT_FOUND']);
+  for (const path of ['/api/no-such-thing', '/assets/index-stale.js']) {
+    const missing = await get('coordinator', path);
+    assert.deepEqual([missing.statusCode, missing.json().error.code], [404, 'API_NOT_FOUND'], path);
+  }
   for (const path of ['/', '/registry/123', '/citizen']) {
     const page = await app.inject({ method: 'GET', url: path });
     assert.equal(page.statusCode, 200, path);

@@ -43,7 +43,8 @@ export async function uiRoutes(app: FastifyInstance, opts: { dist?: string } = {
   app.get('/', { schema: { hide: true } }, (_req, reply) => page(reply));
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') || path === '/api' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    // A missing file (a stale asset name) is a 404, not the app: a browser would take the HTML for the script.
+    if (path.startsWith('/api/') || path === '/api' || /\.[a-z0-9]+$/i.test(path) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       return reply.status(404).send({ error: { code: 'API_NOT_FOUND', message: `No route ${req.method} ${path}.`, details: {} } });
     }
     return page(reply);
