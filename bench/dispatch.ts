@@ -19,7 +19,7 @@ import { loadReferenceData } from '../src/modules/registry/index.ts';
 import { encodeSms, SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
 import { issuePlan, startDispatcher } from '../src/modules/summons/index.ts';
 import { dlrReceiver, Kannel, kannelInstalled } from '../test/helpers/kannel.ts';
-import { arg, loadSyntheticRegistry, rawSmppSend, scratchDatabase, timed } from './lib.ts';
+import { arg, loadSyntheticRegistry, processCpuSeconds, rawSmppSend, scratchDatabase, selfCpuSeconds, timed } from './lib.ts';
 
 const CHILD_FLAG = 'MOBILIZE_BENCH_SMSC_CHILD';
 
@@ -28,12 +28,18 @@ async function smscChild(): Promise<void> {
   const sim = await SmscSimulator.start({ seed: 7 });
   process.send?.({ port: sim.port });
   process.on('message', (m: { stats?: boolean }) => {
-    if (m.stats) process.send?.({ submissions: sim.submissions.length, messages: sim.messages.length, maxOutstanding: sim.maxOutstanding, binds: sim.binds });
+    if (!m.stats) return;
+    const cpu = process.cpuUsage();
+    process.send?.({ submissions: sim.submissions.length, messages: sim.messages.length, binds: sim.binds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   });
   process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
 }
 
-interface SimStats { submissions: number; messages: number; maxOutstanding: number; binds: number }
+interface SimStats { submissions: number; messages: number; binds: number; cpuSeconds: number }
+/** CPU seconds by process during a run; null where /proc could not tell (a remote PostgreSQL). */
+type Cpu = Record<string, number | null>;
+const cpuText = (c: Cpu) => Object.entries(c).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(1)}`).join(', ');
+
 interface SimProcess { port: number; stats(): Promise<SimStats>; stop(): Promise<void> }
 
 async function startSmsc(): Promise<SimProcess> {
@@ -121,12 +127,14 @@ async function ledgerSeq(db: Db): Promise<number> {
 }
 
 /** The dispatcher until the ledger holds one submit per message and one delivery report per part. */
-async function runDispatcher(db: Db, port: number, parts: number): Promise<number> {
+async function runDispatcher(db: Db, port: number, parts: number): Promise<{ seconds: number; cpu: Cpu }> {
   const seq0 = await ledgerSeq(db);
+  const cpu0 = selfCpuSeconds();
   const target = seq0 + COUNT + parts;
   const run = await timed(async () => {
     const client = await SmppClient.open({ host: '127.0.0.1', port, systemId: 'mobilize', password: 'x', sourceAddr: 'MOBILIZE', channel: { name: 'bench-live', exercise: false }, window: WINDOW });
-    const worker = startDispatcher(db, { client, smsc: `127.0.0.1:${port}` }, { batch: BATCH, clock, pollMs: 20, workerId: 'bench' });
+    // SMS only: the plan's e-Gov messages stay queued for a dispatcher that has an e-Gov gateway.
+    const worker = startDispatcher(db, { sms: { client, smsc: `127.0.0.1:${port}` } }, { batch: BATCH, clock, pollMs: 20, workerId: 'bench' });
     let last = seq0;
     let lastMove = Date.now();
     for (let seq = seq0; seq < target; seq = await ledgerSeq(db)) {
@@ -141,11 +149,14 @@ async function runDispatcher(db: Db, port: number, parts: number): Promise<numbe
             (SELECT count(*)::int FROM summons_outbox WHERE channel = 'sms' AND state <> 'submitted') AS open`,
   );
   if (check?.reports !== parts || check.open !== 0) throw new Error(`dispatcher check failed: ${JSON.stringify(check)} (want ${parts} reports, 0 open)`);
-  return run.seconds;
+  // The pool's server processes were opened for this run (setup's were the same pool: subtract nothing, they idled).
+  const backends = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  const pg = backends.map((b) => processCpuSeconds(b.pid));
+  return { seconds: run.seconds, cpu: { bench: selfCpuSeconds() - cpu0, postgres: pg.some((x) => x === null) ? null : pg.reduce<number>((a, b) => a + (b ?? 0), 0) } };
 }
 
 /** Kannel: every message through smsbox's sendsms (H requests in flight), until every delivery report is back. */
-async function runKannel(port: number, messages: readonly { to: string; text: string }[]): Promise<{ seconds: number; reports: number }> {
+async function runKannel(port: number, messages: readonly { to: string; text: string }[]): Promise<{ seconds: number; reports: number; cpu: Cpu }> {
   const dlr = await dlrReceiver({ keep: false });
   const kannel = await Kannel.start({ smscPort: port, window: WINDOW, logLevel: 2, accessLog: false });
   const agent = new Agent({ keepAlive: true, maxSockets: HTTP_CONCURRENCY });
@@ -157,6 +168,7 @@ async function runKannel(port: number, messages: readonly { to: string; text: st
   });
   try {
     const dlrUrl = dlr.urlFor('b');
+    const cpu0 = { bench: selfCpuSeconds(), kannel: kannel.pids.map((p) => processCpuSeconds(p) ?? 0) };
     const run = await timed(async () => {
       let next = 0;
       const worker = async () => {
@@ -169,7 +181,8 @@ async function runKannel(port: number, messages: readonly { to: string; text: st
       await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, worker));
       await dlr.waitFor(messages.length, 30 * 60_000);
     });
-    return { seconds: run.seconds, reports: dlr.count };
+    const kannelCpu = kannel.pids.map((p, i) => (processCpuSeconds(p) ?? 0) - (cpu0.kannel[i] ?? 0));
+    return { seconds: run.seconds, reports: dlr.count, cpu: { bench: selfCpuSeconds() - cpu0.bench, bearerbox: kannelCpu[0] ?? null, smsbox: kannelCpu[1] ?? null } };
   } finally {
     agent.destroy();
     await kannel.stop();
@@ -177,55 +190,60 @@ async function runKannel(port: number, messages: readonly { to: string; text: st
   }
 }
 
+/** Runs `fn` against a fresh simulator process; adds the simulator's CPU seconds to what `fn` reports. */
+async function withSmsc<T extends { cpu: Cpu }>(fn: (port: number) => Promise<T>): Promise<T> {
+  const sim = await startSmsc();
+  const before = await sim.stats();
+  try {
+    const r = await fn(sim.port);
+    const after = await sim.stats();
+    if (after.messages !== COUNT) throw new Error(`the simulator took ${after.messages} messages, not ${COUNT}`);
+    return { ...r, cpu: { ...r.cpu, simulator: after.cpuSeconds - before.cpuSeconds } };
+  } finally {
+    await sim.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`dispatch bench: ${COUNT} summonses, window ${WINDOW}, batch ${BATCH}; load ${load()}`);
   const scratch = await scratchDatabase('mobilize_bench_dispatch');
-  let db: Db | null = await openDb({ databaseUrl: scratch.url });
-  let rate: number;
+  const db = await openDb({ databaseUrl: scratch.url });
   let messages: { to: string; text: string }[];
+  let dispatched: { seconds: number; cpu: Cpu };
   try {
     await loadReferenceData(db);
     messages = await queueSummonses(db);
     const parts = messages.reduce((n, m) => n + encodeSms(m.text, 0).parts.length, 0);
-    console.log(`${COUNT} SMS, ${parts} SMPP parts (${(parts / COUNT).toFixed(2)} a message), one receipt per part`);
-    const sim = await startSmsc();
-    try {
-      const seconds = await runDispatcher(db, sim.port, parts);
-      rate = COUNT / seconds;
-      console.log(`dispatcher (PostgreSQL, receipts in the ledger): ${seconds.toFixed(1)} s, ${rate.toFixed(0)} msg/s (${(parts / seconds).toFixed(0)} parts/s); load ${load()}`);
-    } finally {
-      console.log(`  simulator: ${JSON.stringify(await sim.stats())}`);
-      await sim.stop();
-    }
+    console.log(`${COUNT} SMS, ${parts} SMPP parts (${(parts / COUNT).toFixed(2)} a message), one receipt per part; load ${load()}`);
+    dispatched = await withSmsc((port) => runDispatcher(db, port, parts));
   } finally {
     await db.close();
-    db = null;
     await scratch.drop();
   }
+  const rate = COUNT / dispatched.seconds;
+  console.log(`dispatcher (PostgreSQL, every receipt in the ledger): ${dispatched.seconds.toFixed(1)} s, ${rate.toFixed(0)} msg/s; load ${load()}`);
+  console.log(`  cpu s: ${cpuText(dispatched.cpu)}`);
 
-  const rawSim = await startSmsc();
-  const raw = await rawSmppSend({ port: rawSim.port, window: WINDOW, messages, encode: (text, ref) => encodeSms(text, ref).parts });
-  console.log(`  simulator: ${JSON.stringify(await rawSim.stats())}`);
-  await rawSim.stop();
+  const cpu0 = selfCpuSeconds();
+  const raw = await withSmsc(async (port) => {
+    const r = await rawSmppSend({ port, window: WINDOW, messages, encode: (text, ref) => encodeSms(text, ref).parts });
+    return { ...r, cpu: { bench: selfCpuSeconds() - cpu0 } };
+  });
   const rawRate = COUNT / raw.seconds;
   console.log(`raw smpp (no database, ${raw.receipts} receipts): ${raw.seconds.toFixed(1)} s, ${rawRate.toFixed(0)} msg/s (${(raw.parts / raw.seconds).toFixed(0)} parts/s); load ${load()}`);
+  console.log(`  cpu s: ${cpuText(raw.cpu)}`);
   const vsRaw = rate / rawRate;
   console.log(`ratio dispatcher / raw: ${vsRaw.toFixed(3)} (goal >= 0.5: ${vsRaw >= 0.5 ? 'met' : 'NOT met'})`);
 
   if (!WITH_KANNEL) return console.log('Kannel: skipped (--kannel 0)');
   if (!kannelInstalled()) return console.log('Kannel: not installed (bash .ci/run --system-packages installs it), no comparison');
-  const kSim = await startSmsc();
-  try {
-    const k = await runKannel(kSim.port, messages);
-    const kRate = COUNT / k.seconds;
-    console.log(`Kannel (HTTP sendsms -> SMPP, ${k.reports} delivery reports to dlr-url): ${k.seconds.toFixed(1)} s, ${kRate.toFixed(0)} msg/s; load ${load()}`);
-    const vsKannel = rate / kRate;
-    console.log(`ratio dispatcher / Kannel: ${vsKannel.toFixed(2)} (goal >= 2: ${vsKannel >= 2 ? 'met' : 'NOT met'})`);
-  } finally {
-    console.log(`  simulator: ${JSON.stringify(await kSim.stats())}`);
-    await kSim.stop();
-  }
+  const k = await withSmsc((port) => runKannel(port, messages));
+  const kRate = COUNT / k.seconds;
+  console.log(`Kannel (HTTP sendsms -> SMPP, ${k.reports} delivery reports to dlr-url): ${k.seconds.toFixed(1)} s, ${kRate.toFixed(0)} msg/s; load ${load()}`);
+  console.log(`  cpu s: ${cpuText(k.cpu)}`);
+  const vsKannel = rate / kRate;
+  console.log(`ratio dispatcher / Kannel: ${vsKannel.toFixed(2)} (goal >= 2: ${vsKannel >= 2 ? 'met' : 'NOT met'})`);
 }
 
 if (process.env[CHILD_FLAG]) await smscChild();

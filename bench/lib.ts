@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import smpp from 'smpp';
 import type { Db } from '../src/db/client.ts';
@@ -126,4 +127,20 @@ export async function rawSmppSend(opts: {
     session.unbind(() => session.close());
   });
   return { seconds: run.seconds, parts, receipts };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where that cannot be read. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th, in clock ticks (100 a second).
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+export function selfCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }

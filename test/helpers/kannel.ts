@@ -166,6 +166,11 @@ text = "no service here"
     }
   }
 
+  /** Process ids of bearerbox and smsbox (for CPU accounting). */
+  get pids(): number[] {
+    return this.procs.flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+  }
+
   /** bearerbox's plain-text status page (its SMSC connections and message counters). */
   async status(): Promise<string> {
     const r = await fetch(`http://127.0.0.1:${this.adminPort}/status.txt?password=${this.adminPassword}`);
