@@ -103,6 +103,10 @@ test('person card: record, history and an explanation under every rule set in ef
   const older = (await get('almaty.officer', `/api/persons/${iin}/card?on=2034-01-01`)).json();
   const late = older.eligibility.evaluations.find((e: { ruleSet: { id: string } }) => e.ruleSet.id === 'reserve-officer-callup');
   assert.equal(late.eligible, false);
+  // Before a rule set came into force the card leaves it out and says so.
+  const early = (await get('almaty.officer', `/api/persons/${iin}/card?on=2020-01-01`)).json();
+  assert.ok(early.eligibility.notInEffect.includes('reserve-officer-callup'));
+  assert.ok(!early.eligibility.evaluations.some((e: { ruleSet: { id: string } }) => e.ruleSet.id === 'reserve-officer-callup'));
 
   assert.equal((await get('almaty.officer', `/api/persons/${astana.iin}/card`)).statusCode, 404);
   assert.equal((await get('almaty.officer', `/api/persons/${iin}/card?on=tomorrow`)).statusCode, 400);

@@ -1,3 +1,4 @@
+import { isDomainError } from '../../kernel/errors.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { findRuleSet, type Pack } from './pack.ts';
 import type { EligibilityPerson } from './subjects.ts';
@@ -9,13 +10,13 @@ import type { EligibilityPerson } from './subjects.ts';
 export function evaluateAll(pack: Pack, person: EligibilityPerson, on: string): { evaluations: Evaluation[]; notInEffect: string[] } {
   const evaluations: Evaluation[] = [];
   const notInEffect: string[] = [];
-  for (const id of [...new Set(pack.ruleSets.map((r) => r.id))]) {
-    const versions = pack.ruleSets.filter((r) => r.id === id);
-    if (!versions.some((r) => on >= r.effective.from && (r.effective.to === undefined || on <= r.effective.to))) {
+  for (const id of new Set(pack.ruleSets.map((r) => r.id))) {
+    try {
+      evaluations.push(evaluate(findRuleSet(pack, id, on).ruleSet, person, on));
+    } catch (e) {
+      if (!isDomainError(e, 'ELIGIBILITY_NOT_IN_EFFECT')) throw e;
       notInEffect.push(id);
-      continue;
     }
-    evaluations.push(evaluate(findRuleSet(pack, id, on).ruleSet, person, on));
   }
   return { evaluations, notInEffect };
 }
