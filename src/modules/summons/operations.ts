@@ -4,6 +4,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { PaperPlace, ValidReason, type SummonsAction } from './actions.ts';
+import { summonsLogs } from './ledger-batch.ts';
 import { appendLedger } from './ledger-store.ts';
 import { applySummonsAction, reduceSummons, type SummonsState } from './reducer.ts';
 
@@ -159,17 +160,7 @@ export async function failuresToAppear(db: Db, filter: FailureFilter, ctx: { act
       );
       if (batch.length === 0) break;
       after = Number((batch[batch.length - 1] as { id: string | number }).id);
-      const { rows: log } = await tx.query<{ summons_id: string | number; action: SummonsAction }>(
-        'SELECT summons_id, action FROM summons_ledger WHERE summons_id = ANY($1) ORDER BY summons_id, seq',
-        [batch.map((b) => Number(b.id))],
-      );
-      const bySummons = new Map<string, SummonsAction[]>();
-      for (const l of log) {
-        const k = String(l.summons_id);
-        let list = bySummons.get(k);
-        if (!list) bySummons.set(k, (list = []));
-        list.push(l.action);
-      }
+      const bySummons = await summonsLogs(tx, batch.map((b) => b.id));
       for (const b of batch) {
         const state = reduceSummons(bySummons.get(String(b.id)) ?? []);
         const due = (state.legal === 'duly_notified' || state.legal === 'refused') && state.pendingReason === null;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { KZ_UTC_OFFSET_MINUTES } from '../../kernel/clock.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { ActionOf, SummonsAction } from './actions.ts';
+import { summonsLogs } from './ledger-batch.ts';
 import type { FailureFilter } from './operations.ts';
 import { reduceSummons } from './reducer.ts';
 
@@ -53,15 +54,7 @@ export async function referralList(db: Db, filter: FailureFilter, ctx: { actor: 
          FROM summonses s JOIN persons p ON p.iin = s.iin WHERE ${where.join(' AND ')} ORDER BY p.region, p.district, s.id`,
       params,
     );
-    const { rows: log } = await tx.query<{ summons_id: string | number; action: SummonsAction }>(
-      'SELECT summons_id, action FROM summons_ledger WHERE summons_id = ANY($1) ORDER BY summons_id, seq',
-      [rows.map((r) => Number(r.id))],
-    );
-    const bySummons = new Map<string, SummonsAction[]>();
-    for (const l of log) {
-      const k = String(l.summons_id);
-      bySummons.set(k, [...(bySummons.get(k) ?? []), l.action]);
-    }
+    const bySummons = await summonsLogs(tx, rows.map((r) => r.id));
     const out: Referral[] = [];
     for (const r of rows) {
       const actions = bySummons.get(String(r.id)) ?? [];
