@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DomainError } from '../../kernel/errors.ts';
+import { isMs, isPort, isShare, numberOption as number, seedOption, untilSignal } from '../options.ts';
 import { EgovSimulator } from '../../modules/egov/index.ts';
 
 interface EgovSimOptions {
@@ -12,12 +12,6 @@ interface EgovSimOptions {
   readDelayMs: string;
   respondDelayMs: string;
   seed: string;
-}
-
-function number(name: string, v: string, check: (n: number) => boolean, want: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !check(n)) throw new DomainError('CLI_BAD_OPTION', `${name} must be ${want}, not "${v}"`);
-  return n;
 }
 
 export function egovSimCommand(program: Command): void {
@@ -34,32 +28,22 @@ export function egovSimCommand(program: Command): void {
     .option('--respond-delay-ms <ms>', 'hold every answer this long', '0')
     .option('--seed <seed>', 'seed for which posts fail and which messages stay unread', '1')
     .action(async (o: EgovSimOptions) => {
-      const isShare = (n: number) => n >= 0 && n <= 1;
-      const isMs = (n: number) => Number.isInteger(n) && n >= 0;
       const sim = await EgovSimulator.start({
         host: o.host,
-        port: number('--port', o.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number 0–65535'),
+        port: number('--port', o.port, isPort, 'a port number 0–65535'),
         ...(o.token ? { token: o.token } : {}),
         failShare: number('--fail', o.fail, isShare, 'a share between 0 and 1'),
         lostReplyShare: number('--lost-reply', o.lostReply, isShare, 'a share between 0 and 1'),
         unreadShare: number('--unread', o.unread, isShare, 'a share between 0 and 1'),
         readDelayMs: number('--read-delay-ms', o.readDelayMs, isMs, 'a whole number of milliseconds'),
         respondDelayMs: number('--respond-delay-ms', o.respondDelayMs, isMs, 'a whole number of milliseconds'),
-        seed: Number.isInteger(Number(o.seed)) ? Number(o.seed) : o.seed,
+        seed: seedOption(o.seed),
       });
       sim.onMessage((m) => {
         console.log(`${new Date().toISOString()} ${m.messageId} → e-Gov account ${m.recipientIin}${m.exercise ? ' [exercise]' : ''} (will be ${m.fate}) ${m.title}`);
       });
       console.log(`e-Gov simulator listening on ${sim.url} (fail ${o.fail}, lost reply ${o.lostReply}, unread ${o.unread}, read after ${o.readDelayMs} ms, seed ${o.seed}${o.token ? ', token required' : ''}); Ctrl-C stops it`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await sim.close();
       console.log(`e-Gov simulator stopped after ${sim.posts.length} post(s), ${sim.messages.length} message(s), ${sim.statusChecks} status check(s)`);
     });

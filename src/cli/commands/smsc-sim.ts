@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DomainError } from '../../kernel/errors.ts';
+import { isMs, isPort, isShare, numberOption as number, seedOption, untilSignal } from '../options.ts';
 import { SmscSimulator } from '../../modules/sms/index.ts';
 
 interface SmscSimOptions {
@@ -11,12 +11,6 @@ interface SmscSimOptions {
   delayMs: string;
   respondDelayMs: string;
   seed: string;
-}
-
-function number(name: string, v: string, check: (n: number) => boolean, want: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !check(n)) throw new DomainError('CLI_BAD_OPTION', `${name} must be ${want}, not "${v}"`);
-  return n;
 }
 
 export function smscSimCommand(program: Command): void {
@@ -32,31 +26,21 @@ export function smscSimCommand(program: Command): void {
     .option('--respond-delay-ms <ms>', 'hold every submit_sm_resp this long', '0')
     .option('--seed <seed>', 'seed for which messages fail, drop or are delayed', '1')
     .action(async (o: SmscSimOptions) => {
-      const isShare = (n: number) => n >= 0 && n <= 1;
-      const isMs = (n: number) => Number.isInteger(n) && n >= 0;
       const sim = await SmscSimulator.start({
         host: o.host,
-        port: number('--port', o.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number 0–65535'),
+        port: number('--port', o.port, isPort, 'a port number 0–65535'),
         failShare: number('--fail', o.fail, isShare, 'a share between 0 and 1'),
         dropShare: number('--drop', o.drop, isShare, 'a share between 0 and 1'),
         delayShare: number('--delay', o.delay, isShare, 'a share between 0 and 1'),
         delayMs: number('--delay-ms', o.delayMs, isMs, 'a whole number of milliseconds'),
         respondDelayMs: number('--respond-delay-ms', o.respondDelayMs, isMs, 'a whole number of milliseconds'),
-        seed: Number.isInteger(Number(o.seed)) ? Number(o.seed) : o.seed,
+        seed: seedOption(o.seed),
       });
       sim.onMessage((m) => {
         console.log(`${new Date().toISOString()} ${m.systemId} ${m.source} → ${m.destination} [${m.messageIds.length} part(s): ${m.outcomes.join(',')}] ${m.text}`);
       });
       console.log(`SMSC simulator listening on ${o.host}:${sim.port} (fail ${o.fail}, drop ${o.drop}, delay ${o.delay} × ${o.delayMs} ms, seed ${o.seed}); Ctrl-C stops it`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await sim.close();
       console.log(`SMSC simulator stopped after ${sim.submissions.length} submit_sm, ${sim.messages.length} message(s)`);
     });
