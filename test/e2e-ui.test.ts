@@ -167,7 +167,7 @@ test('the web UI end to end: readiness, registry, a call-up planned and approved
     await page.goto(`${address}/`);
     await page.getByRole('heading', { name: 'Қызметкерлердің кіруі' }).waitFor();
     await signIn(page, address, 'almaty.officer', pw('almaty.officer'));
-    await page.getByRole('heading', { name: 'Өңірлер бойынша әзірлік' }).waitFor();
+    await page.getByRole('heading', { name: 'Өңірлер бойынша дайындық' }).waitFor();
     await page.locator('svg path.region').first().waitFor();
     await shot('09-dashboard-kk.png');
     await page.getByRole('link', { name: 'Шақыру қағаздары' }).click();

@@ -8,7 +8,7 @@ export const kk: Messages = {
   'app.signOut': 'Шығу',
   'app.notFound': 'Мұндай бет жоқ немесе ол сіздің рөліңізге ашық емес.',
   'app.nothingForRole': 'Сіздің рөліңізге бұл интерфейсте экран жоқ; API-ді пайдаланыңыз.',
-  'nav.dashboard': 'Әзірлік',
+  'nav.dashboard': 'Дайындық',
   'nav.registry': 'Тізілім',
   'nav.callup': 'Шақыру',
   'nav.summonses': 'Шақыру қағаздары',
@@ -31,7 +31,7 @@ export const kk: Messages = {
   'error.signedOut': 'Сеанс аяқталды; қайта кіріңіз.',
   'error.noticeTooShort': 'Келу уақыты қазірден бастап кемінде үш күнтізбелік күннен кейін болуы тиіс.',
 
-  'dashboard.title': 'Өңірлер бойынша әзірлік',
+  'dashboard.title': 'Өңірлер бойынша дайындық',
   'dashboard.measure': 'Картаны бояу көрсеткіші',
   'dashboard.asOf': '{date} күнгі жағдай; шақырылуға жататындар мен брондалғандар {liable} және {essential} бойынша есептелді.',
   'dashboard.region': 'Өңір',
