@@ -36,7 +36,6 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: readon
       clearInterval(timer);
     };
     // The caller names what the load depends on, as with useEffect.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [everyMs, ...deps]);
   return { data, error, reload: () => reload.current() };
 }
