@@ -88,6 +88,14 @@ const MATRIX: Row[] = [
   { what: 'verify the audit log', method: 'GET', url: () => '/api/audit/verify', allowed: ['auditor'] },
   { what: 'list users', method: 'GET', url: () => '/api/users', allowed: ['coordinator'] },
   { what: 'create a user', method: 'POST', url: () => '/api/users', body: { username: 'x' }, allowed: ['coordinator'] },
+  { what: 'reference lists', method: 'GET', url: () => '/api/reference', allowed: ALL },
+  { what: "a region's districts", method: 'GET', url: () => '/api/regions/KZ-75/districts', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer', 'enterprise.officer'] },
+  { what: 'search the registry', method: 'GET', url: () => `/api/persons?q=${almaty.iin.slice(0, 6)}`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer', 'enterprise.officer'] },
+  { what: "a person's card", method: 'GET', url: () => `/api/persons/${almaty.iin}/card`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer', 'enterprise.officer'] },
+  { what: 'readiness dashboard', method: 'GET', url: () => '/api/dashboard/readiness', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
+  { what: 'list plans', method: 'GET', url: () => '/api/dashboard/plans', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
+  { what: 'summons funnel', method: 'GET', url: () => `/api/dashboard/funnel?plan=${planId}`, allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  { what: 'summonses behind the funnel', method: 'GET', url: () => `/api/dashboard/funnel/summonses?plan=${planId}`, allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
 ];
 
 for (const row of MATRIX) {
@@ -124,6 +132,23 @@ test("region A's officer never reads region B's people, their summonses or their
   assert.equal((await call('coordinator', 'GET', `/api/persons/${astana.iin}`)).statusCode, 200);
   const denials = await db.query<{ actor: string; subject: string }>("SELECT actor, subject FROM audit_log WHERE action = 'access.person.denied' AND actor = 'user:almaty.officer'");
   assert.ok(denials.some((d) => d.subject === `person:${astana.iin}`), 'a refused read is audited');
+});
+
+test("a regional officer's call-up stays in the region: territorial, every quota there; plans beyond it cannot be approved or issued", async () => {
+  const base = order('access-regional', 1, false, 'aviation');
+  const national = { ...base, territorial: false, quotas: base.quotas.map((q) => ({ ...q, region: 'KZ-75' })) };
+  const elsewhere = { ...base, territorial: true, quotas: base.quotas.map((q) => ({ ...q, region: 'KZ-71' })) };
+  const own = { ...base, id: 'access-regional-own', territorial: true, quotas: base.quotas.map((q) => ({ ...q, region: 'KZ-75' })) };
+  for (const o of [national, elsewhere, base]) {
+    const r = await call('almaty.officer', 'POST', '/api/callup/plans', { order: o });
+    assert.deepEqual([r.statusCode, r.json().error?.code], [403, 'ACCESS_OUT_OF_SCOPE'], JSON.stringify(o.quotas));
+  }
+  const ok = await call('almaty.officer', 'POST', '/api/callup/plans', { order: own });
+  assert.equal(ok.statusCode, 201, ok.body);
+  const approveNational = await call('almaty.officer', 'POST', `/api/callup/plans/${planId}/approve`, {});
+  assert.deepEqual([approveNational.statusCode, approveNational.json().error.code], [403, 'ACCESS_OUT_OF_SCOPE']);
+  const issueNational = await call('almaty.officer', 'POST', `/api/callup/plans/${planId}/issue`, { appearanceAt: '2026-12-10T09:00:00+05:00' });
+  assert.deepEqual([issueNational.statusCode, issueNational.json().error.code], [403, 'ACCESS_OUT_OF_SCOPE']);
 });
 
 test('an agency officer sees its own quotas only', async () => {

@@ -6,6 +6,7 @@ import { DomainError } from '../../kernel/errors.ts';
 import { actorName, assertPersonVisible } from '../../modules/access/index.ts';
 import { CallupOrder, explainPlanFor, getPlan, parseOrderValue, planCallup, recordPlanAction } from '../../modules/callup/index.ts';
 import type { Auth } from '../auth.ts';
+import { assertOrderInArea, assertPlanInArea } from '../plan-scope.ts';
 import { doc } from '../openapi.ts';
 
 const PlanRequest = z.object({ order: z.unknown(), seed: z.string().min(1).optional() }).strict();
@@ -16,11 +17,13 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
   const { db, clock, auth } = opts;
 
   app.post('/api/callup/plans', { schema: doc({ summary: 'Plan a call-up order; stored as a new draft version', tags: ['callup'], auth: 'staff', permission: 'callup.plan.write', body: z.object({ order: CallupOrder, seed: z.string().optional() }) }) }, async (req, reply) => {
-    const actor = actorName(await auth.allow(req, 'callup.plan.write'));
+    const p = await auth.allow(req, 'callup.plan.write');
+    const actor = actorName(p);
     const body = PlanRequest.safeParse(req.body);
     if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"order": {...}, "seed"?: "..."}.', { issues: body.error.issues });
     const { order, issues } = parseOrderValue(body.data.order);
     if (!order) throw new DomainError('CALLUP_ORDER_INVALID', `The order is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+    assertOrderInArea(p, order);
     const { id, report } = await planCallup(db, order, { actor, clock, ...(body.data.seed ? { seed: body.data.seed } : {}) });
     return reply.status(201).send({ id, report });
   });
@@ -46,7 +49,9 @@ export function callupRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock;
 
   for (const action of ['approve', 'withdraw'] as const) {
     app.post<{ Params: { ref: string } }>(`/api/callup/plans/:ref/${action}`, { schema: doc({ summary: `${action === 'approve' ? 'Approve' : 'Withdraw'} a plan (a second person, not its author)`, tags: ['callup'], auth: 'staff', permission: 'callup.plan.approve', params: z.object({ ref: z.string() }), body: ActionRequest }) }, async (req) => {
-      const actor = actorName(await auth.allow(req, 'callup.plan.approve'));
+      const p = await auth.allow(req, 'callup.plan.approve');
+      await assertPlanInArea(db, p, req.params.ref);
+      const actor = actorName(p);
       const body = ActionRequest.safeParse(req.body ?? {});
       if (!body.success) throw new DomainError('API_BAD_REQUEST', 'Send {"note"?: "..."}.', { issues: body.error.issues });
       return recordPlanAction(db, req.params.ref, action, { actor, clock, ...(body.data.note ? { note: body.data.note } : {}) });

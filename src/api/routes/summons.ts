@@ -23,6 +23,7 @@ import {
   type FailureFilter,
 } from '../../modules/summons/index.ts';
 import type { Auth } from '../auth.ts';
+import { assertPlanInArea } from '../plan-scope.ts';
 import { doc } from '../openapi.ts';
 
 const IssueRequest = z.object({ appearanceAt: z.iso.datetime({ offset: true }), purpose: SummonsPurpose.optional() }).strict();
@@ -64,7 +65,9 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
   });
 
   app.post<{ Params: { ref: string } }>('/api/callup/plans/:ref/issue', { schema: doc({ summary: 'Issue an approved plan as summonses (a second person)', tags: ['summons'], auth: 'staff', permission: 'summons.issue', params: z.object({ ref: z.string() }), body: IssueRequest }) }, async (req, reply) => {
-    const actor = actorName(await auth.allow(req, 'summons.issue'));
+    const p = await auth.allow(req, 'summons.issue');
+    await assertPlanInArea(db, p, req.params.ref);
+    const actor = actorName(p);
     const body = parse(IssueRequest, req.body, 'Send {"appearanceAt": "2026-12-01T09:00:00+05:00", "purpose"?: "..."}');
     const r = await issuePlan(db, req.params.ref, { actor, clock, appearanceAt: new Date(body.appearanceAt), ...(body.purpose ? { purpose: body.purpose } : {}) });
     return reply.status(201).send(r);
