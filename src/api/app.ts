@@ -12,6 +12,7 @@ import { metrics } from './metrics.ts';
 import { doc, openApi } from './openapi.ts';
 import { errorBody, httpStatus } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { alertsRoutes } from './routes/alerts.ts';
 import { callupRoutes } from './routes/callup.ts';
 import { citizenRoutes } from './routes/citizen.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -71,6 +72,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   adminRoutes(app, { db, clock, auth });
   citizenRoutes(app, { db, clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
   dashboardRoutes(app, { db, clock, auth });
+  alertsRoutes(app, { db, clock, auth });
   await uiRoutes(app);
 
   return app;

@@ -32,6 +32,18 @@ const STATUS: Record<string, number> = {
   SELF_SERVICE_UNAVAILABLE: 503,
   CALLUP_BAD_PLAN_REF: 400,
   DB_IN_USE: 503,
+  ALERT_NOT_FOUND: 404,
+  ALERT_SELF_APPROVAL: 403,
+  ALERT_BAD_TRANSITION: 409,
+  ALERT_STALE: 409,
+  ALERT_BAD_CONTENT: 400,
+  ALERT_UNKNOWN_REGION: 400,
+  ALERT_EXPIRED: 422,
+  ALERT_SMS_TOO_LONG: 422,
+  // The builder made a document the schema refuses, or a stored log no longer parses: a fault of ours.
+  ALERT_CAP_INVALID: 500,
+  ALERT_ACTION_INVALID: 500,
+  ALERT_BAD_LOG: 500,
 };
 
 export function httpStatus(e: DomainError): number {

@@ -54,6 +54,12 @@ export const PERMISSIONS = {
   'referrals.read': ['national_coordinator', 'internal_affairs'],
   'audit.read': ['auditor'],
   'users.manage': ['national_coordinator'],
+  // Public alerts: a regional officer composes and approves alerts for their own region only (the module checks the
+  // area); statements rebutting false claims come from the national crisis communication unit.
+  'alerts.read': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'alerts.compose': ['national_coordinator', 'regional_officer'],
+  'alerts.approve': ['national_coordinator', 'regional_officer'],
+  'alerts.statement': ['national_coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
