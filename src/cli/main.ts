@@ -9,6 +9,7 @@ import { egovSimCommand } from './commands/egov-sim.ts';
 import { callupCommands } from './commands/callup.ts';
 import { eligibleCommand } from './commands/eligible.ts';
 import { summonsCommands } from './commands/summons.ts';
+import { alertCommands } from './commands/alert.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -24,6 +25,7 @@ egovSimCommand(program);
 callupCommands(program);
 eligibleCommand(program);
 summonsCommands(program);
+alertCommands(program);
 
 try {
   await program.parseAsync(process.argv);

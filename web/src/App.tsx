@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { can, me, signOut, type StaffUser } from './features/auth/api.ts';
 import { Login } from './features/auth/components/Login.tsx';
+import { AlertComposer } from './features/alerts/components/AlertComposer.tsx';
+import { AlertList, AlertsNavLink } from './features/alerts/components/AlertList.tsx';
+import { AlertView } from './features/alerts/components/AlertView.tsx';
 import { OrderForm } from './features/callup/components/OrderForm.tsx';
 import { Plans } from './features/callup/components/Plans.tsx';
 import { PlanView } from './features/callup/components/PlanView.tsx';
@@ -23,6 +26,9 @@ function Screen({ user, path }: { user: StaffUser; path: string }) {
   if ((m = match('/registry/:iin', path)) && can(user, 'registry')) return <PersonCard iin={m.iin as string} />;
   if (path === '/registry' && can(user, 'registry')) return <Search user={user} />;
   if (path === '/summonses' && can(user, 'summonses')) return <FunnelPage />;
+  if (path === '/alerts/new' && can(user, 'alertsCompose')) return <AlertComposer user={user} />;
+  if ((m = match('/alerts/:id', path)) && can(user, 'alerts')) return <AlertView user={user} id={m.id as string} />;
+  if (path === '/alerts' && can(user, 'alerts')) return <AlertList user={user} />;
   if (path === '/' && can(user, 'dashboard')) return <Dashboard />;
   if (path === '/' && can(user, 'registry')) return <Search user={user} />;
   return <p className="card">{path === '/' ? t('app.nothingForRole') : t('app.notFound')}</p>;
@@ -59,6 +65,7 @@ export function App() {
           {can(user, 'registry') && <Link to="/registry">{t('nav.registry')}</Link>}
           {can(user, 'callup') && <Link to="/callup">{t('nav.callup')}</Link>}
           {can(user, 'summonses') && <Link to="/summonses">{t('nav.summonses')}</Link>}
+          {can(user, 'alerts') && <AlertsNavLink />}
         </nav>
       )}
       <span className="spacer" />

@@ -22,6 +22,10 @@ export const CAN = {
   callup: ['national_coordinator', 'regional_officer', 'district_officer', 'agency_officer'],
   callupWrite: ['national_coordinator', 'regional_officer'],
   summonses: ['national_coordinator', 'regional_officer', 'district_officer'],
+  alerts: ['national_coordinator', 'regional_officer', 'district_officer'],
+  alertsCompose: ['national_coordinator', 'regional_officer'],
+  alertsApprove: ['national_coordinator', 'regional_officer'],
+  alertsStatement: ['national_coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const can = (u: StaffUser, what: keyof typeof CAN) => (CAN[what] as readonly Role[]).includes(u.role);
