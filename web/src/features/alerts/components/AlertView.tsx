@@ -147,7 +147,7 @@ export function AlertView({ user, id }: { user: StaffUser; id: string }) {
         </tbody>
       </table>
 
-      <h2>{a('statements')}</h2>
+      {(alert.statements.length > 0 || can(user, 'alertsStatement')) && <h2>{a('statements')}</h2>}
       {alert.statements.map((st) => (
         <div className="card" key={st.id} data-testid="statement">
           <strong>{(st.words[lang] ?? st.words.ru)?.title}</strong>
