@@ -10,6 +10,7 @@ import { callupCommands } from './commands/callup.ts';
 import { eligibleCommand } from './commands/eligible.ts';
 import { summonsCommands } from './commands/summons.ts';
 import { alertCommands } from './commands/alert.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -26,6 +27,7 @@ callupCommands(program);
 eligibleCommand(program);
 summonsCommands(program);
 alertCommands(program);
+simulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);
