@@ -91,12 +91,23 @@ async function record(db: Db, channel: AlertChannel, gateway: string, outcomes: 
   if (outcomes.length === 0) return;
   const now = ctx.clock.now();
   await db.transaction(async (tx) => {
-    for (const o of outcomes) {
-      if (o.kind === 'submitted') {
-        await tx.query("UPDATE alert_outbox SET state = 'submitted', gateway = $2, message_ids = $3, lease_until = NULL, last_error = NULL WHERE id = $1", [o.row.id, gateway, o.messageIds]);
-        if (channel === 'sms') for (const m of o.messageIds) await tx.query('INSERT INTO alert_sms_parts (smsc, message_id, outbox_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [gateway, m, o.row.id]);
-        continue;
+    // Whole batches in a few statements (unnest), not a statement per SMS: an alert goes to a region at once.
+    const ok = outcomes.filter((o): o is Extract<Outcome, { kind: 'submitted' }> => o.kind === 'submitted');
+    if (ok.length > 0) {
+      await tx.query(
+        `UPDATE alert_outbox o SET state = 'submitted', gateway = $2, message_ids = string_to_array(x.ids, ' '), lease_until = NULL, last_error = NULL
+           FROM unnest($1::bigint[], $3::text[]) AS x(id, ids) WHERE o.id = x.id`,
+        [ok.map((o) => o.row.id), gateway, ok.map((o) => o.messageIds.join(' '))],
+      );
+      if (channel === 'sms') {
+        const parts = ok.flatMap((o) => o.messageIds.map((m) => [m, o.row.id] as const));
+        await tx.query('INSERT INTO alert_sms_parts (smsc, message_id, outbox_id) SELECT $1, m, id FROM unnest($2::text[], $3::bigint[]) AS x(m, id) ON CONFLICT DO NOTHING', [
+          gateway, parts.map((p) => p[0]), parts.map((p) => p[1]),
+        ]);
       }
+    }
+    for (const o of outcomes) {
+      if (o.kind === 'submitted') continue;
       const state = o.kind === 'retry' ? (o.row.attempts >= ALERT_RETRY_LIMIT ? 'failed' : 'pending') : o.kind;
       await tx.query('UPDATE alert_outbox SET state = $2, last_error = $3, lease_until = NULL, available_at = $4 WHERE id = $1', [o.row.id, state, o.error, new Date(now.getTime() + 1000 * 2 ** o.row.attempts)]);
     }
