@@ -1,17 +1,9 @@
 import type { Rng } from '../../kernel/rng.ts';
-import {
-  EV_EGOV_POSTED,
-  EV_EGOV_READ,
-  EV_EGOV_UNREAD,
-  EV_PAPER_RECEIVED,
-  EV_PAPER_REFUSED,
-  EV_PORTAL_NUMBER,
-  EV_SMS_DELIVERED,
-  EV_SMS_SENT,
-} from './legal.ts';
+import { CH_EGOV, CH_PAPER, CH_PORTAL, CH_SMS, EV_EGOV_POSTED, EV_EGOV_READ, EV_EGOV_UNREAD, EV_PAPER_RECEIVED, EV_PAPER_REFUSED, EV_PORTAL_NUMBER, EV_SMS_DELIVERED, EV_SMS_SENT } from './codes.ts';
+import { D, draw, factorAt, runKey, sampler, type Window } from './draws.ts';
 import { summariseRun, type RunResult } from './outcome.ts';
-import { D, draw, factorAt, runKey, type Compiled, type Window } from './params.ts';
-import { CH_EGOV, CH_PAPER, CH_PORTAL, CH_SMS, type Population } from './population.ts';
+import type { Compiled } from './params.ts';
+import type { Population } from './population.ts';
 import { orderByMinute, serveGroups } from './servers.ts';
 import { ST_EXCUSED, ST_NO_SHOW, ST_QUEUED, ST_REPORTED, ST_UNEQUIPPED, ST_UNFIT, ST_UNSET } from './states.ts';
 import type { ServerStats } from './servers.ts';
@@ -75,6 +67,10 @@ export function runTrace(pop: Population, c: Compiled, rng: Rng): Trace {
   };
   const { smsAt, egovAt, paperAt, delivered, legalAt, learn, ev, flags } = t;
   const key = runKey(rng);
+  const smsDelay = sampler(c.sms.delay);
+  const smsReadDelay = sampler(c.sms.readDelay);
+  const egovReadDelay = sampler(c.egov.readDelay);
+  const transit = sampler(c.paper.transit);
   const notice = c.notice;
   const appearance = c.appearanceMin;
   const W = c.windows;
@@ -99,7 +95,7 @@ export function runTrace(pop: Population, c: Compiled, rng: Rng): Trace {
     const r = home[i] as number;
     ev[i] = EV_SMS_SENT | ((channels[i] as number) & CH_PORTAL ? EV_PORTAL_NUMBER : 0);
     if (draw(key, i, D.smsDelivered) >= (c.sms.delivery[r] as number) * factorAt(W.delivery.sms, r, sent)) continue;
-    const at = sent + c.sms.delay(draw(key, i, D.smsDelay));
+    const at = sent + smsDelay(draw(key, i, D.smsDelay));
     if (at > H) continue;
     delivered[i] = at;
     flags[i] = (flags[i] as number) | F_SMS_OK;
@@ -108,7 +104,7 @@ export function runTrace(pop: Population, c: Compiled, rng: Rng): Trace {
       legalAt[i] = at;
     }
     if (draw(key, i, D.smsRead) < c.sms.read) {
-      const read = at + c.sms.readDelay(draw(key, i, D.smsReadDelay));
+      const read = at + smsReadDelay(draw(key, i, D.smsReadDelay));
       if (read <= H) learn[i] = read;
     }
   }
@@ -131,7 +127,7 @@ export function runTrace(pop: Population, c: Compiled, rng: Rng): Trace {
     if (draw(key, i, D.egovPosted) >= c.egov.delivery * factorAt(W.delivery.egov, r, posted)) continue;
     ev[i] = (ev[i] as number) | EV_EGOV_POSTED;
     if (draw(key, i, D.egovRead) < c.egov.read) {
-      const read = posted + c.egov.readDelay(draw(key, i, D.egovReadDelay));
+      const read = posted + egovReadDelay(draw(key, i, D.egovReadDelay));
       if (read <= H) {
         ev[i] = (ev[i] as number) | EV_EGOV_READ;
         if (!(read >= (delivered[i] as number))) delivered[i] = read;
@@ -161,7 +157,7 @@ export function runTrace(pop: Population, c: Compiled, rng: Rng): Trace {
   const paperCap = c.paper.perDay;
   t.servers.paper = serveGroups(orderByMinute(list, len, paperDue, H), paperDue, home, R, H, (g, m) => (paperCap[g] as number) * factorAt(W.throughput.paper, g, m), 1440, (i, m) => {
     const r = home[i] as number;
-    const hand = m + 1 + c.paper.transit(draw(key, i, D.paperTransit));
+    const hand = m + 1 + transit(draw(key, i, D.paperTransit));
     flags[i] = (flags[i] as number) | F_PAPER_OUT;
     paperAt[i] = hand;
     if (hand > H) return true;
@@ -209,6 +205,7 @@ function respond(pop: Population, c: Compiled, key: number, t: Trace): void {
   const R = pop.regions.length;
   const { learn, depart, arrive, held, flags, state, point } = t;
   const tr = c.travel;
+  const prepare = sampler(c.response.prepare);
   const H = c.minutes;
   const appearance = c.appearanceMin;
   for (let i = 0; i < pop.n; i++) {
@@ -228,7 +225,7 @@ function respond(pop: Population, c: Compiled, key: number, t: Trace): void {
       continue;
     }
     const p = point[i] as number;
-    const ready = L + c.response.prepare(draw(key, i, D.prepare));
+    const ready = L + prepare(draw(key, i, D.prepare));
     const inter = c.assembly.unit ? (tr.interKm[r * R + p] as number) : 0;
     let trip = ((urban[i] ? tr.localCity : tr.localRural) / tr.roadKmh) * 60 + (inter > 0 ? tr.longWaitMin + (inter / tr.longKmh) * 60 : 0);
     if (tr.jitter > 0) trip *= 1 - tr.jitter + 2 * tr.jitter * draw(key, i, D.tripJitter);

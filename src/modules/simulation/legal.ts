@@ -1,5 +1,6 @@
 import type { SummonsAction } from '../summons/index.ts';
 import { checkNoticePeriod, deriveNotification, type DispatchMode, type NotificationStatus } from '../summons/index.ts';
+import { EV_EGOV_POSTED, EV_EGOV_READ, EV_EGOV_UNREAD, EV_PAPER_RECEIVED, EV_PAPER_REFUSED, EV_PORTAL_NUMBER, EV_SMS_DELIVERED, EV_SMS_SENT } from './codes.ts';
 
 /**
  * The summons module's rules, turned into tables the engine can look up per person without building Dates or
@@ -24,17 +25,6 @@ export function noticeTable(startMs: number, appearanceMs: number, minutes: numb
   }
   return out;
 }
-
-/** Evidence bits of one summons, as the engine records them. Every dispatch in the engine already passed the notice check. */
-export const EV_SMS_SENT = 1;
-/** The SMS has a "delivered" report dated no later than the appearance. */
-export const EV_SMS_DELIVERED = 2;
-export const EV_PORTAL_NUMBER = 4;
-export const EV_EGOV_POSTED = 8;
-export const EV_EGOV_READ = 16;
-export const EV_EGOV_UNREAD = 32;
-export const EV_PAPER_RECEIVED = 64;
-export const EV_PAPER_REFUSED = 128;
 
 const STATUS_CODE: Record<NotificationStatus, number> = { not_notified: 0, duly_notified: 1, refused: 2 };
 export const NOTIFIED = 1;

@@ -1,16 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hashString, seededRng } from '../../kernel/rng.ts';
+import { seededRng } from '../../kernel/rng.ts';
+import { runSeed } from './draws.ts';
 import { simulate } from './engine.ts';
 import type { RunResult } from './outcome.ts';
 import { compileScenario } from './params.ts';
 import { sharePopulation, type Population } from './population.ts';
 import type { Scenario } from './scenario.ts';
 
-/** The seed of run k: fixed by the scenario's seed and k alone, so results do not depend on how runs are spread over threads. */
-export function runSeed(seed: string | number, k: number): number {
-  return hashString(`${seed}#${k}`);
-}
+export { runSeed };
 
 export interface MonteCarloOptions {
   runs: number;
@@ -30,8 +28,8 @@ export async function runMonteCarlo(pop: Population, scenario: Scenario, opts: M
   const threads = threadsFor(opts.runs, opts.threads);
   const results: RunResult[] = new Array(opts.runs);
   let done = 0;
+  const compiled = compileScenario(scenario, pop);
   if (threads === 1) {
-    const compiled = compileScenario(scenario, pop);
     for (let k = 0; k < opts.runs; k++) {
       results[k] = simulate(pop, compiled, seededRng(runSeed(opts.seed, k)));
       opts.onRun?.(++done, opts.runs);
@@ -44,7 +42,7 @@ export async function runMonteCarlo(pop: Population, scenario: Scenario, opts: M
   await Promise.all(
     Array.from({ length: threads }, (_, w) => {
       const runs = Array.from({ length: opts.runs }, (_, k) => k).filter((k) => k % threads === w);
-      const worker = new Worker(new URL('./mc-worker.mjs', import.meta.url), { workerData: { population: shared, scenario, seed: opts.seed, runs } });
+      const worker = new Worker(new URL('./mc-worker.mjs', import.meta.url), { workerData: { population: shared, compiled, seed: opts.seed, runs } });
       return new Promise<void>((resolve, reject) => {
         let received = 0;
         worker.on('message', (m: { k: number; r: RunResult }) => {

@@ -1,7 +1,7 @@
 import { F_EGOV_LATE, F_HELD_LEGAL, F_PAPER_LATE, F_PAPER_OUT, F_PAPER_WANTED, F_ROAD, F_SMS_LATE, F_SMS_OK, type Trace } from './engine.ts';
-import { EV_EGOV_POSTED } from './legal.ts';
+import { CH_EGOV, CH_SMS, EV_EGOV_POSTED } from './codes.ts';
 import type { Compiled } from './params.ts';
-import { CH_EGOV, CH_SMS, type Population } from './population.ts';
+import type { Population } from './population.ts';
 import { inc, type ServerStats } from './servers.ts';
 import {
   FINAL_STATES,

@@ -1,80 +1,19 @@
-import type { Rng } from '../../kernel/rng.ts';
 import { regionDistanceKm } from '../callup/index.ts';
 import { noticeTable, notificationTable } from './legal.ts';
+import type { Window } from './draws.ts';
 import type { Population } from './population.ts';
 import type { Delay, Scenario } from './scenario.ts';
 
 /**
  * A scenario compiled for the engine: times in minutes from the start, per-region values in arrays indexed like
- * Population.regions, injected events as time windows. Compiled once, shared by every Monte Carlo run.
+ * Population.regions, injected events as time windows, delays as their specs. Plain data throughout, so it is
+ * compiled once (the legal tables call the summons module) and handed to every worker thread as it is.
  */
-
-/** A delay in minutes from a uniform draw u in [0, 1). */
-export type Sampler = (u: number) => number;
-
-export function sampler(d: Delay): Sampler {
-  if (typeof d === 'number') {
-    const m = d * 60;
-    return () => m;
-  }
-  if ('mean_h' in d) {
-    const mean = d.mean_h * 60;
-    return (u) => -mean * Math.log(1 - u);
-  }
-  const lo = d.min_h * 60;
-  const span = d.max_h * 60 - lo;
-  return (u) => lo + span * u;
-}
-
-/**
- * Counter-based draws: a uniform number in [0, 1) fixed by the run's key, the person and what it is drawn for
- * (two rounds of the murmur3 finaliser). Each person's luck is then the same whatever happens to anyone else, so
- * an injected event changes only what it touches, and two scenarios run with one seed are compared on the same
- * luck (common random numbers) rather than on reshuffled noise.
- */
-export function draw(key: number, i: number, purpose: number): number {
-  let h = (key ^ Math.imul(i, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h = ((h ^ (h >>> 16)) + Math.imul(purpose + 1, 0x27d4eb2f)) | 0;
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
-  return ((h ^ (h >>> 15)) >>> 0) / 4294967296;
-}
-
-/** What each draw is for (the `purpose` of draw()). */
-export const D = {
-  smsDelivered: 0, smsDelay: 1, smsRead: 2, smsReadDelay: 3, egovPosted: 4, egovRead: 5, egovReadDelay: 6,
-  paperTransit: 7, paperHanded: 8, paperRefused: 9, validReason: 10, noShow: 11, prepare: 12, tripJitter: 13, unfit: 14,
-} as const;
-
-/** The run's key for draw(), taken from its seeded generator. */
-export function runKey(rng: Rng): number {
-  return Math.floor(rng.next() * 4294967296) >>> 0;
-}
 
 /** Mean of a delay, in hours (for the report's assumptions). */
 export function delayMeanH(d: Delay): number {
   if (typeof d === 'number') return d;
   return 'mean_h' in d ? d.mean_h : (d.min_h + d.max_h) / 2;
-}
-
-/** A time window [from, until) in minutes, limited to some regions (mask) or everywhere (null). */
-export interface Window {
-  from: number;
-  until: number;
-  mask: Uint8Array | null;
-  factor: number;
-}
-
-/** Product of the factors of the windows open at minute m for region r. */
-export function factorAt(ws: readonly Window[], r: number, m: number): number {
-  let f = 1;
-  for (let k = 0; k < ws.length; k++) {
-    const w = ws[k] as Window;
-    if (m >= w.from && m < w.until && (w.mask === null || w.mask[r] === 1)) f *= w.factor;
-  }
-  return f;
 }
 
 export interface Compiled {
@@ -89,10 +28,10 @@ export interface Compiled {
   notice: { sms: Uint8Array; egov: Uint8Array; paper: Uint8Array } | null;
   /** Legal status by evidence pattern (deriveNotification). */
   notification: Uint8Array;
-  sms: { perHour: number; delivery: Float64Array; delay: Sampler; read: number; readDelay: Sampler };
-  egov: { perHour: number; delivery: number; read: number; readDelay: Sampler };
-  paper: { perDay: Float64Array; prepareMin: number; transit: Sampler; delivery: Float64Array; refuse: number; fallbackMin: number };
-  response: { valid: Float64Array; noShow: Float64Array; prepare: Sampler };
+  sms: { perHour: number; delivery: Float64Array; delay: Delay; read: number; readDelay: Delay };
+  egov: { perHour: number; delivery: number; read: number; readDelay: Delay };
+  paper: { perDay: Float64Array; prepareMin: number; transit: Delay; delivery: Float64Array; refuse: number; fallbackMin: number };
+  response: { valid: Float64Array; noShow: Float64Array; prepare: Delay };
   travel: { localCity: number; localRural: number; roadKmh: number; longKmh: number; longWaitMin: number; jitter: number; interKm: Float64Array };
   assembly: { unit: boolean; perDay: Float64Array; stock: Float64Array; resupplyPerMin: Float64Array; processMin: number; unfit: number };
   windows: {
@@ -161,12 +100,12 @@ export function compileScenario(s: Scenario, pop: Pick<Population, 'regions'>): 
       ? { sms: noticeTable(startMs, appearanceMs, minutes, 'sms'), egov: noticeTable(startMs, appearanceMs, minutes, 'egov'), paper: noticeTable(startMs, appearanceMs, minutes, 'paper_address') }
       : null,
     notification: notificationTable(),
-    sms: { perHour: ch.sms.per_hour, delivery: perRegion(codes, ch.sms.delivery, ch.sms.delivery_by_region), delay: sampler(ch.sms.delay), read: ch.sms.read, readDelay: sampler(ch.sms.read_delay) },
-    egov: { perHour: ch.egov.per_hour, delivery: ch.egov.delivery, read: ch.egov.read, readDelay: sampler(ch.egov.read_delay) },
+    sms: { perHour: ch.sms.per_hour, delivery: perRegion(codes, ch.sms.delivery, ch.sms.delivery_by_region), delay: ch.sms.delay, read: ch.sms.read, readDelay: ch.sms.read_delay },
+    egov: { perHour: ch.egov.per_hour, delivery: ch.egov.delivery, read: ch.egov.read, readDelay: ch.egov.read_delay },
     paper: {
       perDay: perRegion(codes, ch.paper.per_day, ch.paper.per_day_by_region),
       prepareMin: ch.paper.prepare_h * 60,
-      transit: sampler(ch.paper.transit),
+      transit: ch.paper.transit,
       delivery: perRegion(codes, ch.paper.delivery, ch.paper.delivery_by_region),
       refuse: ch.paper.refuse,
       fallbackMin: ch.paper.fallback_after_h === null ? NaN : ch.paper.fallback_after_h * 60,
@@ -174,7 +113,7 @@ export function compileScenario(s: Scenario, pop: Pick<Population, 'regions'>): 
     response: {
       valid: perRegion(codes, s.response.valid_reason, s.response.valid_reason_by_region),
       noShow: perRegion(codes, s.response.no_show, s.response.no_show_by_region),
-      prepare: sampler(s.response.prepare),
+      prepare: s.response.prepare,
     },
     travel: {
       localCity: s.travel.local_km.city, localRural: s.travel.local_km.rural, roadKmh: s.travel.road_kmh, longKmh: s.travel.long_kmh,

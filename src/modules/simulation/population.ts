@@ -15,6 +15,7 @@ import { findRuleSet, isEligible, loadPack, type Pack } from '../eligibility/ind
 import { regions, type PersonRecord } from '../registry/index.ts';
 import { generatePersons } from '../registry/synthetic.ts';
 import { chooseChannels } from '../summons/index.ts';
+import { CH_EGOV, CH_PAPER, CH_PORTAL, CH_SMS } from './codes.ts';
 
 /**
  * The people summoned, as struct-of-arrays: one typed array per attribute, indexed by person, in the order their
@@ -47,11 +48,6 @@ export interface SimCell {
   planned: number;
 }
 
-export const CH_SMS = 1;
-export const CH_EGOV = 2;
-export const CH_PAPER = 4;
-/** The mobile is also the number on the e-Gov portal, so the SMS is the e-Gov message's notice. */
-export const CH_PORTAL = 8;
 
 /** The channel bits of a person, decided by the summons module's own rule. */
 export function channelBits(p: { mobile: string | null; egov_account: boolean; mobile_on_egov: boolean }): number {
