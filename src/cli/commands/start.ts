@@ -6,6 +6,7 @@ import { buildApp } from '../../api/app.ts';
 import { systemClock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { createDemoUsers, type DemoUser } from '../../modules/access/index.ts';
+import { SimulatedCellBroadcast, startAlertDispatcher } from '../../modules/alerts/index.ts';
 import { EgovClient, EgovSimulator } from '../../modules/egov/index.ts';
 import { seedRegistry } from '../../modules/registry/seed.ts';
 import { SmppClient, SmscSimulator } from '../../modules/sms/index.ts';
@@ -76,6 +77,11 @@ export function startCommand(program: Command): void {
           startDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), egov: egovGateway(true) }, { ...common, actor: 'system:dispatcher:exercise', traffic: 'exercise' }),
         ];
         const smsClient = live.client;
+        // Public alerts have dispatchers of their own (each owns its SMPP bind), live and exercise apart as above.
+        const alertDispatchers = [
+          startAlertDispatcher(db, { sms: await sms(smsAt, false), cellBroadcast: new SimulatedCellBroadcast('cell-broadcast-sim', false) }, { ...common, actor: 'system:alerts', traffic: 'live' }),
+          startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
+        ];
 
         const app = await buildApp({ db, clock: systemClock, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
@@ -95,7 +101,7 @@ export function startCommand(program: Command): void {
         });
         console.error('stopping');
         await app.close();
-        for (const d of dispatchers) await d.stop();
+        for (const d of [...dispatchers, ...alertDispatchers]) await d.stop();
         await egov.close();
         await smsc.close();
       });
