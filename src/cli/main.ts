@@ -11,6 +11,7 @@ import { eligibleCommand } from './commands/eligible.ts';
 import { summonsCommands } from './commands/summons.ts';
 import { alertCommands } from './commands/alert.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { exerciseCommands } from './commands/exercise.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -28,6 +29,7 @@ eligibleCommand(program);
 summonsCommands(program);
 alertCommands(program);
 simulateCommand(program);
+exerciseCommands(program);
 
 try {
   await program.parseAsync(process.argv);
