@@ -91,6 +91,13 @@ test('an exercise from the command line: drafted by one officer, approved and is
   assert.match(readFileSync(join(out, 'after-action.html'), 'utf8'), /<h1>EXERCISE cli-drill — after-action report<\/h1>/);
   assert.ok(existsSync(join(out, 'live-curves.csv')));
 
+  // The same plan simulated from the command line, read from the live registry as counts.
+  const sim = await run(['simulate', scenario, '--plan', 'cli-drill', '--runs', '2', '--threads', '1', '--out', join(dir, 'sim')], 'analyst');
+  assert.equal(sim.code, 0, sim.err);
+  assert.match(sim.out, /summoned 6 for a quota of 6/);
+  const noPlan = await run(['simulate', scenario, '--runs', '1', '--out', join(dir, 'sim2')], 'analyst');
+  assert.match(noPlan.err, /error SIM_PLAN_REQUIRED: .*--plan ORDER@vN/);
+
   // Every message of the exercise went out marked, through the exercise channel.
   const db = await t.open();
   try {
