@@ -5,21 +5,25 @@ import { PALETTE, STYLE, escapeXml as esc, lineChart, table, type Band } from '.
 import { FORECAST_OF, LIVE_SERIES } from './live.ts';
 import type { AfterActionReport } from './report.ts';
 
-/** Live curves against the forecast: the forecast's P10–P90 band and median, the live count as a solid line. */
+/**
+ * Live curves against the forecast: the forecast's P10–P90 band and median over its whole horizon, the live count
+ * as a solid line up to the last whole hour of the exercise.
+ */
 export function afterActionChart(r: AfterActionReport): string {
-  const last = Math.max(...r.comparisons.map((c) => c.lastHour), 1);
-  const x = Array.from({ length: last + 1 }, (_, h) => h);
-  const cut = (xs: readonly number[]) => xs.slice(0, last + 1);
+  const last = Math.max(...r.comparisons.map((c) => c.lastHour));
+  const x = Array.from({ length: r.forecast.hours + 1 }, (_, h) => h);
+  const cut = (xs: readonly number[]) => xs.slice(0, x.length);
+  const live = (xs: readonly number[]) => x.map((h) => (h <= last ? (xs[h] as number) : NaN));
   const shown = ['notified', 'appeared'] as const;
   return lineChart({
-    title: `${r.exercise.title}: exercise against forecast`,
+    title: `EXERCISE ${r.exercise.id}: live against forecast`,
     xLabel: 'hours from the start of the exercise',
     yLabel: 'people',
     x,
     bands: shown.map((s, k) => ({ label: `forecast ${FORECAST_OF[s]}, P10–P90`, lo: cut((r.forecast.series[FORECAST_OF[s]] as Band).p10), hi: cut((r.forecast.series[FORECAST_OF[s]] as Band).p90), color: PALETTE[k] as string })),
     lines: shown.flatMap((s, k) => [
       { label: `forecast ${FORECAST_OF[s]}, median`, values: cut((r.forecast.series[FORECAST_OF[s]] as Band).p50), color: PALETTE[k] as string, dashed: true },
-      { label: `live: ${s}`, values: cut(r.live.curves[s]), color: PALETTE[k] as string, width: 3 },
+      { label: `live: ${s}`, values: live(r.live.curves[s]), color: PALETTE[k] as string, width: 3 },
     ]),
     rules: [{ label: `needed ${r.target}`, y: r.target }],
   });
@@ -40,7 +44,7 @@ ${chart}
 <h2>Live against forecast</h2>
 ${table(['live', 'forecast', 'hour', 'live count', 'forecast P10', 'P50', 'P90', 'verdict', 'hours within band', 'largest gap'], r.comparisons.map((c) => [c.live, c.forecast, c.atEnd.hour, c.atEnd.actual, c.atEnd.p10, c.atEnd.p50, c.atEnd.p90, c.atEnd.verdict, `${Math.round(c.withinBand * 100)} %`, `${c.largestGap.gap > 0 ? '+' : ''}${c.largestGap.gap} at hour ${c.largestGap.hour}`]))}
 <h2>Time to strength (appeared)</h2>
-${table(['share', 'people', 'live', 'forecast P50', 'forecast band', 'verdict'], r.timeTo.map((t) => [`${t.share * 100} %`, t.people, h(t.actualH), h(t.forecastP50H), `${h(t.earliestH)} – ${h(t.latestH)}`, t.verdict]))}
+${table(['share', 'people', 'live', 'forecast P50', 'forecast band', 'verdict'], r.timeTo.map((t) => [`${t.share * 100} %`, t.people, h(t.actualH), t.forecastP50H === null ? 'never' : h(t.forecastP50H), t.earliestH === null ? 'never' : `${h(t.earliestH)} – ${t.latestH === null ? 'never' : h(t.latestH)}`, t.verdict]))}
 <h2>Legal state of the summonses now</h2>
 ${table(['state', 'summonses'], [...Object.entries(r.live.legal), ['reason reported, not decided', r.live.reasonPending]])}
 <h2>Timeline</h2>

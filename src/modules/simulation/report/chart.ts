@@ -4,6 +4,7 @@ import { area, line } from 'd3-shape';
 /** A line chart as standalone SVG (d3-scale for axes and ticks, d3-shape for paths), without a DOM or a browser. */
 export interface ChartLine {
   label: string;
+  /** One per x; NaN leaves a gap (a live curve known only up to now). */
   values: readonly number[];
   color: string;
   dashed?: boolean;
@@ -44,7 +45,7 @@ export function lineChart(spec: ChartSpec): string {
   const Hh = spec.height ?? 420;
   const m = { top: 40, right: 200, bottom: 48, left: 70 };
   const xs = spec.x;
-  const yMax = Math.max(1, ...spec.lines.flatMap((l) => l.values), ...(spec.bands ?? []).flatMap((b) => b.hi), ...(spec.rules ?? []).map((r) => r.y));
+  const yMax = Math.max(1, ...spec.lines.flatMap((l) => l.values.filter(Number.isFinite)), ...(spec.bands ?? []).flatMap((b) => b.hi), ...(spec.rules ?? []).map((r) => r.y));
   const x = scaleLinear().domain([xs[0] ?? 0, xs[xs.length - 1] ?? 1]).range([m.left, W - m.right]);
   const y = scaleLinear().domain([0, yMax * 1.05]).nice().range([Hh - m.bottom, m.top]);
   const out: string[] = [];
@@ -72,7 +73,7 @@ export function lineChart(spec: ChartSpec): string {
     out.push(`<text x="${W - m.right - 4}" y="${y(r.y) - 4}" text-anchor="end" fill="#555">${escapeXml(r.label)}</text>`);
   }
   for (const l of spec.lines) {
-    const d = line<number>().x((i) => x(xs[i] as number)).y((i) => y(l.values[i] as number))(xs.map((_, i) => i));
+    const d = line<number>().defined((i) => Number.isFinite(l.values[i])).x((i) => x(xs[i] as number)).y((i) => y(l.values[i] as number))(xs.map((_, i) => i));
     out.push(`<path d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 2}"${l.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escapeXml(l.label)}</title></path>`);
   }
   const legend = [...spec.lines.map((l) => ({ label: l.label, color: l.color, dashed: l.dashed, band: false })), ...(spec.bands ?? []).map((b) => ({ label: b.label, color: b.color, dashed: false, band: true }))];
