@@ -174,4 +174,6 @@ test('a scenario with a mistake is refused with its line and path', () => {
   assert.deepEqual(issues.map((i) => [i.path, i.line]), [['population.groups[0].region', lineOf('- { region: KZ-71')], ['legal.appearance_h', lineOf('legal:')]]);
   const bad = parseScenarioText(`${tinyText}\ninjects:\n  - { kind: road_closure, regions: [KZ-71], at_h: 5, until_h: 2 }\n`, DIR);
   assert.match(bad.issues[0]?.message ?? '', /must be after at_h 5/);
+  const national = parseScenarioText(`${tinyText}\ninjects:\n  - { kind: channel_throughput, channel: sms, regions: [KZ-71], factor: 0, at_h: 1 }\n`, DIR);
+  assert.match(national.issues[0]?.message ?? '', /sms is one national queue/);
 });

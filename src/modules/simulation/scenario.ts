@@ -231,6 +231,9 @@ function semanticIssues(s: Scenario): { path: (string | number)[]; message: stri
     const list = 'regions' in inj ? inj.regions : 'points' in inj ? inj.points : undefined;
     list?.forEach((iso, j) => region(['injects', i, 'regions' in inj ? 'regions' : 'points', j], iso));
     if ('until_h' in inj && inj.until_h !== undefined && inj.until_h <= inj.at_h) out.push({ path: ['injects', i, 'until_h'], message: `must be after at_h ${inj.at_h}` });
+    if (inj.kind === 'channel_throughput' && inj.channel !== 'paper' && inj.regions) {
+      out.push({ path: ['injects', i, 'regions'], message: `${inj.channel} is one national queue; only paper throughput (the couriers) is per region` });
+    }
   });
   if (s.population.source === 'listed') s.population.groups.forEach((g, i) => region(['population', 'groups', i, 'region'], g.region));
   if (s.legal.notice === 'three_day' && s.legal.appearance_h === undefined) out.push({ path: ['legal', 'appearance_h'], message: 'is required when notice is three_day' });
