@@ -35,7 +35,8 @@ function scaled(people: number): LoadedScenario {
   // 200,000 seeded persons give about 18,500 eligible reservists; each stands for enough people to fill the order.
   s.population = { source: 'seeded', persons: 200_000, seed: 42, replicate: Math.ceil((people / 18_000) * 1.6) };
   s.oversummon = 1;
-  const order = { ...loaded.order, quotas: loaded.order.quotas.map((q) => ({ ...q, count: Math.round(q.count * k) })) };
+  // 1 % over, because a few specialties' pools run short and the plan fills a little less than the order.
+  const order = { ...loaded.order, quotas: loaded.order.quotas.map((q) => ({ ...q, count: Math.round(q.count * k * 1.01) })) };
   return { ...loaded, scenario: s, order };
 }
 
