@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { formatPath, parseYamlWithLines } from '../../kernel/yaml-lines.ts';
 import { z } from 'zod';
 import { DomainError } from '../../kernel/errors.ts';
 import { regions, specialties } from '../registry/index.ts';
@@ -71,27 +71,13 @@ function semanticIssues(o: CallupOrder): { path: (string | number)[]; message: s
   return out;
 }
 
-const formatPath = (p: readonly PropertyKey[]) => p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${String(s)}` : String(s))).join('');
 
 /** Parses an order from YAML or JSON text; every problem is reported with its path and line. */
 export function parseOrderText(text: string): { order?: CallupOrder; issues: OrderIssue[] } {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return { issues: doc.errors.map((e) => ({ path: '', line: counter.linePos(e.pos[0]).line, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
-  }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  const issue = (path: readonly PropertyKey[], message: string): OrderIssue => {
-    const line = lineOf(path);
-    return { path: formatPath(path), ...(line !== undefined ? { line } : {}), message };
-  };
-  const parsed = CallupOrder.safeParse(doc.toJS());
+  const yaml = parseYamlWithLines(text);
+  if (yaml.errors.length) return { issues: yaml.errors };
+  const issue = yaml.issueAt;
+  const parsed = CallupOrder.safeParse(yaml.value);
   if (!parsed.success) return { issues: parsed.error.issues.map((i) => issue(i.path, i.message)) };
   const problems = semanticIssues(parsed.data);
   if (problems.length) return { issues: problems.map((p) => issue(p.path, p.message)) };

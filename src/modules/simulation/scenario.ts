@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { formatPath, parseYamlWithLines } from '../../kernel/yaml-lines.ts';
 import { z } from 'zod';
 import { DomainError } from '../../kernel/errors.ts';
 import { parseOrderText, parseOrderValue, type CallupOrder } from '../callup/index.ts';
@@ -213,7 +213,6 @@ export interface LoadedScenario {
   source: string;
 }
 
-const formatPath = (p: readonly PropertyKey[]) => p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${String(s)}` : String(s))).join('');
 
 function semanticIssues(s: Scenario): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
@@ -243,23 +242,10 @@ function semanticIssues(s: Scenario): { path: (string | number)[]; message: stri
 
 /** Parses a scenario from YAML or JSON text; every problem is reported with its path and line. `base` resolves an order path. */
 export function parseScenarioText(text: string, base = process.cwd(), source = '(text)'): { loaded?: LoadedScenario; issues: ScenarioIssue[] } {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return { issues: doc.errors.map((e) => ({ path: '', line: counter.linePos(e.pos[0]).line, message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
-  }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  const issue = (path: readonly PropertyKey[], message: string): ScenarioIssue => {
-    const line = lineOf(path);
-    return { path: formatPath(path), ...(line !== undefined ? { line } : {}), message };
-  };
-  const parsed = Scenario.safeParse(doc.toJS());
+  const yaml = parseYamlWithLines(text);
+  if (yaml.errors.length) return { issues: yaml.errors };
+  const issue = yaml.issueAt;
+  const parsed = Scenario.safeParse(yaml.value);
   if (!parsed.success) return { issues: parsed.error.issues.map((i) => issue(i.path, i.message)) };
   const problems = semanticIssues(parsed.data);
   if (problems.length) return { issues: problems.map((p) => issue(p.path, p.message)) };
@@ -280,7 +266,7 @@ export function parseScenarioText(text: string, base = process.cwd(), source = '
     orderResult = parseOrderValue(s.order);
   }
   if (!orderResult.order) {
-    return { issues: orderResult.issues.map((i) => ({ path: `order${i.path ? `.${i.path}` : ''}`, ...(typeof s.order === 'string' ? {} : { line: lineOf(['order']) }), message: `${orderWhere}${i.line !== undefined ? `:${i.line}` : ''}: ${i.message}` })) };
+    return { issues: orderResult.issues.map((i) => ({ path: `order${i.path ? `.${i.path}` : ''}`, ...(typeof s.order === 'string' ? {} : { line: yaml.issueAt(['order'], '').line }), message: `${orderWhere}${i.line !== undefined ? `:${i.line}` : ''}: ${i.message}` })) };
   }
   const o = orderResult.order;
   const order = s.quota_scale === 1 ? o : { ...o, quotas: o.quotas.map((q) => ({ ...q, count: Math.max(1, Math.round(q.count * s.quota_scale)) })) };
