@@ -6,9 +6,9 @@
  */
 import { openDb } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
-import { allocationOptions, buildArcs, greedyFlows, orderCells, parseOrderText, planCallup, summarise, type CallupOrder } from '../src/modules/callup/index.ts';
+import { allocationOptions, buildArcs, greedyFlows, orderCells, planCallup, summarise, type CallupOrder } from '../src/modules/callup/index.ts';
 import { loadReferenceData, regions } from '../src/modules/registry/index.ts';
-import { arg, loadSyntheticRegistry, scratchDatabase, timed } from './lib.ts';
+import { arg, benchOrder, loadSyntheticRegistry, scratchDatabase, timed } from './lib.ts';
 
 const N = arg('persons', 5_000_000);
 const P = arg('positions', 300_000);
@@ -16,7 +16,7 @@ const TODAY = '2026-11-23';
 
 
 /** 20 regions × 10 specialties × 4 agencies; places by region population and agency share. */
-function benchOrder(): CallupOrder {
+function mobilizationOrder(): CallupOrder {
   const rs = regions().slice(0, 20);
   const pop = rs.reduce((s, r) => s + r.population_k, 0);
   const specialties = ['medical', 'aviation', 'engineering', 'artillery', 'radio', 'education', 'logistics', 'transport', 'information', 'reconnaissance'];
@@ -30,20 +30,7 @@ function benchOrder(): CallupOrder {
       }
     }
   }
-  const { order, issues } = parseOrderText(`id: bench-mobilization
-title: Bench mobilization of reservists
-legal_basis: { document: bench }
-rule_set: reserve-mobilization
-reference_date: ${TODAY}
-appearance: { from: 2026-11-27, to: 2026-12-10 }
-seed: bench
-agencies:
-${Object.keys(agencies).map((a) => `  ${a}: { name: ${a}, region: KZ-71 }`).join('\n')}
-quotas:
-${quotas.join('\n')}
-`);
-  if (!order) throw new Error(JSON.stringify(issues));
-  return order;
+  return benchOrder({ id: 'bench-mobilization', title: 'Bench mobilization of reservists', referenceDate: TODAY, agencies: Object.keys(agencies), quotas });
 }
 
 const scratch = await scratchDatabase('mobilize_bench_callup');
@@ -54,7 +41,7 @@ try {
   await db.query('VACUUM ANALYZE persons');
   console.log(`loaded ${N} synthetic persons in ${loaded.seconds.toFixed(1)} s`);
 
-  const order = benchOrder();
+  const order = mobilizationOrder();
   const cells = orderCells(order);
   console.log(`order: ${cells.length} cells, ${cells.reduce((s, c) => s + c.quota, 0)} positions`);
   const run = await timed(() => planCallup(db, order, { actor: 'bench', clock: fixedClock('2026-11-23T06:00:00Z') }));

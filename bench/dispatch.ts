@@ -14,12 +14,12 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { openDb, type Db } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
-import { parseOrderText, planCallup, recordPlanAction, type CallupOrder } from '../src/modules/callup/index.ts';
+import { planCallup, recordPlanAction, type CallupOrder } from '../src/modules/callup/index.ts';
 import { loadReferenceData } from '../src/modules/registry/index.ts';
 import { encodeSms, SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
 import { issuePlan, startDispatcher } from '../src/modules/summons/index.ts';
 import { dlrReceiver, Kannel, kannelInstalled } from '../test/helpers/kannel.ts';
-import { arg, loadSyntheticRegistry, processCpuSeconds, rawSmppSend, scratchDatabase, selfCpuSeconds, timed } from './lib.ts';
+import { arg, benchOrder, loadSyntheticRegistry, processCpuSeconds, rawSmppSend, scratchDatabase, selfCpuSeconds, timed } from './lib.ts';
 
 const CHILD_FLAG = 'MOBILIZE_BENCH_SMSC_CHILD';
 
@@ -84,20 +84,7 @@ function dispatchOrder(positions: number): CallupOrder {
   const quotas = Object.entries(agencies).flatMap(([a, share]) =>
     Object.entries(weights).map(([s, w]) => `  - { agency: ${a}, specialty: ${s}, count: ${Math.ceil((positions * share * w) / total)} }`),
   );
-  const { order, issues } = parseOrderText(`id: bench-dispatch
-title: Bench dispatch of summonses
-legal_basis: { document: bench }
-rule_set: reserve-mobilization
-reference_date: ${TODAY}
-appearance: { from: 2026-11-27, to: 2026-12-10 }
-seed: bench
-agencies:
-${Object.keys(agencies).map((a) => `  ${a}: { name: ${a}, region: KZ-71 }`).join('\n')}
-quotas:
-${quotas.join('\n')}
-`);
-  if (!order) throw new Error(JSON.stringify(issues));
-  return order;
+  return benchOrder({ id: 'bench-dispatch', title: 'Bench dispatch of summonses', referenceDate: TODAY, agencies: Object.keys(agencies), quotas });
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import smpp from 'smpp';
 import type { Db } from '../src/db/client.ts';
+import { parseOrderText, type CallupOrder } from '../src/modules/callup/index.ts';
 import { OneInFlight } from '../src/kernel/one-in-flight.ts';
 import { PERSON_COLUMNS, copyCsvLine } from '../src/modules/registry/index.ts';
 import { generatePersons } from '../src/modules/registry/synthetic.ts';
@@ -143,4 +144,25 @@ export function processCpuSeconds(pid: number): number | null {
 export function selfCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/**
+ * A bench call-up order: the given agencies (all serving in Astana) and quota lines, under the reserve-mobilization
+ * rule set, appearing 27 November to 10 December 2026; refused loudly if it does not parse.
+ */
+export function benchOrder(o: { id: string; title: string; referenceDate: string; agencies: readonly string[]; quotas: readonly string[] }): CallupOrder {
+  const { order, issues } = parseOrderText(`id: ${o.id}
+title: ${o.title}
+legal_basis: { document: bench }
+rule_set: reserve-mobilization
+reference_date: ${o.referenceDate}
+appearance: { from: 2026-11-27, to: 2026-12-10 }
+seed: bench
+agencies:
+${o.agencies.map((a) => `  ${a}: { name: ${a}, region: KZ-71 }`).join('\n')}
+quotas:
+${o.quotas.join('\n')}
+`);
+  if (!order) throw new Error(JSON.stringify(issues));
+  return order;
 }
