@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { seededRng } from '../../kernel/rng.ts';
 import type { EgovReadStatus } from './client.ts';
+import { listen } from '../../kernel/listen.ts';
 
 export interface EgovSimulatorOptions {
   host?: string;
@@ -121,13 +122,7 @@ export class EgovSimulator {
     let sim: EgovSimulator | null = null;
     const server = createServer((req, res) => void sim?.handle(req, res));
     sim = new EgovSimulator(server, opts);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
     return sim;
   }
 

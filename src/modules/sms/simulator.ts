@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { seededRng } from '../../kernel/rng.ts';
 import { formatReceiptText, messageState, type ReceiptStatus } from './receipt.ts';
+import { listen } from '../../kernel/listen.ts';
 
 export interface SmscSimulatorOptions {
   host?: string;
@@ -123,13 +124,7 @@ export class SmscSimulator {
     let sim: SmscSimulator | null = null;
     const server = smpp.createServer({}, (session) => sim?.accept(session));
     sim = new SmscSimulator(server, opts);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
     return sim;
   }
 
