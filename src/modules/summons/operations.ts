@@ -66,14 +66,11 @@ export interface SummonsHead {
   channels: string[];
 }
 
-/**
- * Folds one summons' log. With `forUpdate` (the default) the summons stays locked for the rest of the transaction,
- * so concurrent actions on it queue here and each is checked against the state the one before it left.
- */
-export async function lockSummons(tx: Tx, id: string, forUpdate = true): Promise<{ head: SummonsHead; state: SummonsState }> {
+/** Locks one summons for the rest of the transaction and folds its log; concurrent actions on it queue here. */
+export async function lockSummons(tx: Tx, id: string): Promise<{ head: SummonsHead; state: SummonsState }> {
   if (!/^\d{1,18}$/.test(id)) throw new DomainError('SUMMONS_NOT_FOUND', `"${id}" is not a summons number`);
   const { rows } = await tx.query<{ id: string | number; iin: string; exercise: boolean; appearance_at: Date; channels: string[] }>(
-    `SELECT id, iin, exercise, appearance_at, channels FROM summonses WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    'SELECT id, iin, exercise, appearance_at, channels FROM summonses WHERE id = $1 FOR UPDATE',
     [id],
   );
   const r = rows[0];

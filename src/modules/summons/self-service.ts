@@ -8,7 +8,8 @@ import { assertValidIin, changeMobile } from '../registry/index.ts';
 import { ValidReason, type ActionOf, type SummonsAction } from './actions.ts';
 import { checkNoticePeriod } from './notice-period.ts';
 import { appendToSummons, lockSummons } from './operations.ts';
-import { FINAL_STATES, type LegalState } from './reducer.ts';
+import { summonsLogs } from './ledger-batch.ts';
+import { FINAL_STATES, reduceSummons, type LegalState } from './reducer.ts';
 import { summonsSmsText } from './sms-text.ts';
 
 /** Sends the sign-in code; in production the live SMS channel, in tests the same client against the simulator. */
@@ -122,9 +123,10 @@ export async function mySummonses(db: Db, iin: string, ctx: { clock: Clock }): P
       'SELECT id, purpose, lma_office, appearance_at, verification_code, exercise, channels FROM summonses WHERE iin = $1 ORDER BY appearance_at DESC, id DESC',
       [iin],
     );
+    const logs = await summonsLogs(tx, rows.map((r) => r.id));
     const out: CitizenSummons[] = [];
     for (const r of rows) {
-      const { state } = await lockSummons(tx, String(r.id), false);
+      const state = reduceSummons(logs.get(String(r.id)) ?? []);
       out.push({
         id: String(r.id), purpose: r.purpose, lmaOffice: r.lma_office, appearanceAt: new Date(r.appearance_at).toISOString(),
         verificationCode: r.verification_code, exercise: r.exercise, channels: r.channels, legal: state.legal,
