@@ -45,11 +45,12 @@ function SummonsCard({ s, token, onChange }: { s: CitizenSummons; token: string;
   const [error, setError] = useState<unknown>(null);
   const [reasonOpen, setReasonOpen] = useState(false);
   const final = ['appeared', 'excused', 'referred'].includes(s.legal);
-  const run = async (fn: () => Promise<unknown>) => {
+  // Only a sent reason closes the reason form: an acknowledgement answered while the form is open must leave it open.
+  const run = async (fn: () => Promise<unknown>, closesForm = false) => {
     setError(null);
     try {
       await fn();
-      setReasonOpen(false);
+      if (closesForm) setReasonOpen(false);
       onChange();
     } catch (e) {
       setError(e);
@@ -84,7 +85,7 @@ function SummonsCard({ s, token, onChange }: { s: CitizenSummons; token: string;
           )}
         </p>
       )}
-      {reasonOpen && <ReasonForm onSend={(reason, details, marriageDate) => run(() => reportReason(token, s.id, { reason, ...(details.trim() ? { details: details.trim() } : {}), ...(marriageDate ? { marriageDate } : {}) }))} />}
+      {reasonOpen && <ReasonForm onSend={(reason, details, marriageDate) => run(() => reportReason(token, s.id, { reason, ...(details.trim() ? { details: details.trim() } : {}), ...(marriageDate ? { marriageDate } : {}) }), true)} />}
       <ErrorNote error={error} />
     </article>
   );
