@@ -13,6 +13,7 @@ import {
   CODE_ATTEMPTS,
   issuePlan,
   mySummonses,
+  mySummonsesBySession,
   recordOfficerAction,
   reportReason,
   requestSignInCode,
@@ -99,6 +100,7 @@ test('sign in with a code sent by SMS; a citizen sees only their own summonses a
   const list = await mySummonses(db, iin, { clock });
   assert.deepEqual(list.map((s) => s.id), [m.id]);
   assert.equal(list[0]?.legal, 'not_notified');
+  assert.deepEqual(await mySummonsesBySession(db, token, { clock }), list, 'the polled lookup by session answers the same');
 
   await assert.rejects(acknowledgeSummons(db, iin, t.id, { clock }), refusedWith('SUMMONS_NOT_FOUND'));
   await assert.rejects(reportReason(db, iin, t.id, { reason: 'illness' }, { clock }), refusedWith('SUMMONS_NOT_FOUND'));
@@ -109,6 +111,8 @@ test('sign in with a code sent by SMS; a citizen sees only their own summonses a
   now = new Date(now.getTime() + 31 * 60_000);
   await assert.rejects(citizenOf(db, token, clock), refusedWith('SELF_SERVICE_UNAUTHENTICATED'), 'sessions expire');
   await assert.rejects(citizenOf(db, 'not-a-token', clock), refusedWith('SELF_SERVICE_UNAUTHENTICATED'));
+  await assert.rejects(mySummonsesBySession(db, token, { clock }), refusedWith('SELF_SERVICE_UNAUTHENTICATED'), 'an expired session reads nothing');
+  await assert.rejects(mySummonsesBySession(db, '', { clock }), refusedWith('SELF_SERVICE_UNAUTHENTICATED'));
 });
 
 test('the answer does not tell who is registered; requests are throttled; wrong tries and time spend a code', async () => {
@@ -134,7 +138,10 @@ test('the answer does not tell who is registered; requests are throttled; wrong 
   now = new Date(now.getTime() + 6 * 60_000);
   await assert.rejects(signIn(db, p.iin, late, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'codes expire');
 
+  n = sentCount(mobile);
   await requestSignInCode(db, p.iin, { clock, sender });
+  const { token } = await signIn(db, p.iin, await codeSentTo(mobile, n), { clock });
+  assert.deepEqual(await mySummonsesBySession(db, token, { clock }), [], 'signed in, with no summons: an empty list, not a refusal');
   await assert.rejects(requestSignInCode(db, p.iin, { clock, sender }), refusedWith('SELF_SERVICE_THROTTLED'));
   await requestSignInCode(db, stranger, { clock, sender });
   await requestSignInCode(db, stranger, { clock, sender });

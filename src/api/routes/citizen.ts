@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { doc } from '../openapi.ts';
-import { ReasonReport, acknowledgeSummons, citizenOf, mySummonses, reportReason, requestSignInCode, signIn, updateMobile, type CodeSender } from '../../modules/summons/index.ts';
+import { ReasonReport, acknowledgeSummons, citizenOf, mySummonsesBySession, reportReason, requestSignInCode, signIn, updateMobile, type CodeSender } from '../../modules/summons/index.ts';
 
 const CodeRequest = z.object({ iin: z.string().max(20) }).strict();
 const SignInRequest = z.object({ iin: z.string().max(20), code: z.string().max(20) }).strict();
@@ -22,10 +22,11 @@ function body<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
  */
 export function citizenRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; codeSender?: CodeSender }): void {
   const { db, clock } = opts;
-  const citizen = (req: FastifyRequest): Promise<string> => {
+  const tokenOf = (req: FastifyRequest): string => {
     const h = req.headers.authorization ?? '';
-    return citizenOf(db, h.startsWith('Bearer ') ? h.slice(7) : '', clock);
+    return h.startsWith('Bearer ') ? h.slice(7) : '';
   };
+  const citizen = (req: FastifyRequest): Promise<string> => citizenOf(db, tokenOf(req), clock);
 
   app.post('/api/citizen/code', { schema: doc({ summary: 'Send a sign-in code to the registered mobile (same answer whether or not the IIN is registered)', tags: ['citizen'], auth: 'public', body: CodeRequest }) }, async (req, reply) => {
     const { iin } = body(CodeRequest, req.body, 'Send {"iin": "..."}');
@@ -39,7 +40,7 @@ export function citizenRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
     return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString() });
   });
 
-  app.get('/api/citizen/summonses', { schema: doc({ summary: 'My summonses and their legal state', tags: ['citizen'], auth: 'citizen' }) }, async (req) => mySummonses(db, await citizen(req), { clock }));
+  app.get('/api/citizen/summonses', { schema: doc({ summary: 'My summonses and their legal state', tags: ['citizen'], auth: 'citizen' }) }, async (req) => mySummonsesBySession(db, tokenOf(req), { clock }));
 
   app.post<{ Params: { id: string } }>('/api/citizen/summonses/:id/acknowledge', { schema: doc({ summary: 'I have read this summons', tags: ['citizen'], auth: 'citizen', params: z.object({ id: z.string() }) }) }, async (req) => acknowledgeSummons(db, await citizen(req), req.params.id, { clock }));
 

@@ -7,6 +7,8 @@ import * as m0006 from './0006_self_service.ts';
 import * as m0007 from './0007_access.ts';
 import * as m0008 from './0008_exercises.ts';
 import * as m0009 from './0009_alerts.ts';
+import * as m0015 from './0015_summons_by_person.ts';
+import * as m0016 from './0016_outbox_claim_order.ts';
 
 export interface Migration {
   readonly name: string;
@@ -14,4 +16,4 @@ export interface Migration {
 }
 
 /** Numbered, forward-only; the same SQL runs on PGlite and PostgreSQL. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0015, m0016];

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isDomainError } from '../../kernel/errors.ts';
-import type { SmppClient } from '../sms/index.ts';
+import { OneInFlight } from '../../kernel/one-in-flight.ts';
+import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
-import { applyReceipts, claimSends, type Traffic, recordOutcomes, storeReceipt, type ClaimedSend, type SendOutcome } from './outbox.ts';
+import { applyReceipts, claimSends, type Traffic, recordOutcomes, storeReceipts, type ClaimedSend, type SendOutcome } from './outbox.ts';
 
 /** An SMPP client and the name of the SMSC behind it (message ids are unique only per SMSC). */
 export interface SmsGateway {
@@ -51,34 +52,60 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
   }
 }
 
-/**
- * One round: claims up to `batch` queued SMS (the claim is committed before anything is sent), sends them through
- * the gateway — its window keeps up to that many in flight — and records every outcome in one transaction.
- */
-export async function dispatchPending(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<DispatchCounts> {
-  const counts: DispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
+/** Claims up to `batch` queued SMS (the claim is committed before anything is sent) and sends them. */
+async function claimAndSend(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<SendOutcome[]> {
   const claimed = await claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
-  counts.claimed = claimed.length;
-  if (claimed.length === 0) return counts;
-  const outcomes = await Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
-  if (opts.abort?.aborted) return counts;
-  await recordOutcomes(db, outcomes, { smsc: gateway.smsc, clock: opts.clock, actor: opts.actor ?? `dispatcher:${opts.workerId ?? 'dispatch'}` });
-  for (const o of outcomes) counts[o.kind]++;
+  return Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
+}
+
+function recordBatch(db: Db, gateway: SmsGateway, outcomes: readonly SendOutcome[], opts: DispatchOptions): Promise<void> {
+  return recordOutcomes(db, outcomes, { smsc: gateway.smsc, clock: opts.clock, actor: opts.actor ?? `dispatcher:${opts.workerId ?? 'dispatch'}` });
+}
+
+function countOutcomes(outcomes: readonly SendOutcome[], recorded: boolean): DispatchCounts {
+  const counts: DispatchCounts = { claimed: outcomes.length, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 };
+  if (recorded) for (const o of outcomes) counts[o.kind]++;
   return counts;
 }
 
-/** Stores every receipt the gateway's client hears; `stop` waits until those already heard are stored. */
+/**
+ * One round: claims up to `batch` queued SMS, sends them through the gateway — its window keeps up to that many in
+ * flight — and records every outcome in one transaction.
+ */
+export async function dispatchPending(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<DispatchCounts> {
+  const outcomes = await claimAndSend(db, gateway, opts);
+  if (outcomes.length === 0 || opts.abort?.aborted) return countOutcomes(outcomes, false);
+  await recordBatch(db, gateway, outcomes, opts);
+  return countOutcomes(outcomes, true);
+}
+
+/**
+ * Stores every receipt the gateway's client hears, those that arrive together in one statement (one writer at a
+ * time, so the pool stays free for the dispatcher); `stop` waits until those already heard are stored.
+ */
 export function receiptInbox(db: Db, gateway: SmsGateway, clock: Clock): { stop(): Promise<void> } {
-  const pending = new Set<Promise<void>>();
+  let buffer: DeliveryReceipt[] = [];
+  let writing: Promise<void> | null = null;
+  const flush = (): Promise<void> => {
+    if (writing || buffer.length === 0) return writing ?? Promise.resolve();
+    const rs = buffer;
+    buffer = [];
+    writing = storeReceipts(db, gateway.smsc, rs, clock)
+      .catch((e: unknown) => console.error(`${rs.length} receipt(s) not stored: ${(e as Error).message}`))
+      .finally(() => {
+        writing = null;
+        void flush();
+      });
+    return writing;
+  };
   const off = gateway.client.onReceipt((r) => {
-    const p = storeReceipt(db, gateway.smsc, r, clock).catch((e: unknown) => console.error(`receipt ${r.messageId} not stored: ${(e as Error).message}`));
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
+    buffer.push(r);
+    void flush();
   });
   return {
     async stop() {
       off();
-      while (pending.size > 0) await Promise.all([...pending]);
+      while (writing || buffer.length > 0) await flush();
     },
   };
 }
@@ -105,6 +132,12 @@ export interface DispatcherOptions extends DispatchOptions {
   /** How often the read status of each posted e-Gov message is asked for. */
   readPollMs?: number;
 }
+
+/**
+ * Batches a dispatcher has on the wire at once. A crash can leave that many batches sent and not recorded: they are
+ * sent again once their lease runs out, so at most SMS_PIPELINE × batch messages are repeated.
+ */
+export const SMS_PIPELINE = 2;
 
 const zero = (): DispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, too_late: 0 });
 function addCounts(to: DispatchCounts, c: DispatchCounts): void {
@@ -143,12 +176,46 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   const round = { ...opts, workerId, abort };
   const loops: Promise<void>[] = [];
   if (sms) {
-    loops.push(loop(async () => {
-      const c = await dispatchPending(db, sms, round);
-      addCounts(totals, c);
-      if (!stopping) await applyReceipts(db, opts.clock);
-      return c.claimed;
-    }));
+    // A pipeline: up to SMS_PIPELINE batches on the wire while the oldest finished one is recorded (one record at a
+    // time, in claim order), so the SMPP window is not idle during the database work or between batches. `held` are
+    // rows claimed and not yet recorded, which the next claim skips even if their lease lapses meanwhile.
+    const recorder = new OneInFlight();
+    const held = new Set<number>();
+    const onWire: Promise<SendOutcome[]>[] = [];
+    const record = (outcomes: SendOutcome[]) =>
+      recorder.submit(async () => {
+        await recordBatch(db, sms, outcomes, round);
+        for (const o of outcomes) held.delete(o.send.id);
+        addCounts(totals, { ...countOutcomes(outcomes, true), claimed: 0 });
+      });
+    const smsLoop = loop(async () => {
+      while (onWire.length < SMS_PIPELINE && !stopping) {
+        const claimed = await claimSends(db, { channel: 'sms', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, skip: [...held], ...(opts.traffic ? { traffic: opts.traffic } : {}) });
+        if (claimed.length === 0) break;
+        for (const c of claimed) held.add(c.id);
+        totals.claimed += claimed.length;
+        onWire.push(Promise.all(claimed.map((c) => sendOne(sms, c, opts.clock))));
+      }
+      const oldest = onWire.shift();
+      if (!oldest) {
+        await recorder.drain();
+        if (!stopping) await applyReceipts(db, opts.clock);
+        return 0;
+      }
+      const outcomes = await oldest;
+      if (!abort.aborted) await record(outcomes);
+      return outcomes.length;
+    });
+    loops.push(
+      smsLoop.then(async () => {
+        // Stopping: what is on the wire is recorded (gracefully) or left unrecorded (abort, as a crash would).
+        for (let p = onWire.shift(); p; p = onWire.shift()) {
+          const outcomes = await p;
+          if (!abort.aborted) await record(outcomes);
+        }
+        await recorder.drain();
+      }),
+    );
   }
   if (egov) {
     loops.push(loop(async () => {

@@ -21,12 +21,12 @@ export { appendLedger, summonsEntries, verifyStoredLedger, type StoredLedgerChec
 export { showSummons, summonsProof, checkLedger, verifySummonsCode, type CodeCheck, type SendRecord, type SummonsRecord } from './queries.ts';
 export { summonsSmsText } from './sms-text.ts';
 export { summonsEgovMessage, type EgovTextInput } from './egov-text.ts';
-export { dispatchPending, receiptInbox, startDispatcher, type DispatchCounts, type DispatchGateways, type DispatchOptions, type DispatcherHandle, type DispatcherOptions, type SmsGateway } from './dispatch.ts';
+export { SMS_PIPELINE, dispatchPending, receiptInbox, startDispatcher, type DispatchCounts, type DispatchGateways, type DispatchOptions, type DispatcherHandle, type DispatcherOptions, type SmsGateway } from './dispatch.ts';
 export { dispatchEgov, pollEgovReads, egovIdempotencyKey, type EgovDispatchOptions, type EgovGateway, type ReadPollCounts } from './egov-dispatch.ts';
 export { applyReceipts, claimSends, type ClaimedSend, type OutboxChannel } from './outbox.ts';
 export { recordOfficerAction, parseOfficerAction, failuresToAppear, referDueFailures, lockSummons, appendToSummons, OfficerAction, type ActContext, type DistrictFailures, type FailureFilter, type FailureRow } from './operations.ts';
 export { referralList, referralCsv, kzDateTime, REFERRAL_COLUMNS, type Referral } from './referral.ts';
-export { requestSignInCode, signIn, citizenOf, mySummonses, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
+export { requestSignInCode, signIn, citizenOf, mySummonses, mySummonsesBySession, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
 export { dispatchStatus, type DispatchStatus } from './status.ts';
 export { summonsFunnel, funnelSummonses, summonsStages, FUNNEL_LIST_LIMIT, type Funnel, type FunnelCounts, type FunnelFilter, type FunnelRow, type FunnelSummons, type SummonsStages } from './funnel.ts';
 export { summonsLogs } from './ledger-batch.ts';

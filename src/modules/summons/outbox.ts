@@ -39,15 +39,16 @@ export type Traffic = 'live' | 'exercise';
  * Claims due rows of one channel. `traffic` confines the claim to live or to exercise rows, for a dispatcher whose
  * gateway is one or the other; without it every row is claimed and the gateway's exercise gate refuses the wrong kind.
  */
-export async function claimSends(db: Db, opts: { channel: OutboxChannel; workerId: string; batch: number; leaseMs: number; traffic?: Traffic }): Promise<ClaimedSend[]> {
+/** `skip`: rows this dispatcher has sent and is recording right now, whose lease may run out before the record commits. */
+export async function claimSends(db: Db, opts: { channel: OutboxChannel; workerId: string; batch: number; leaseMs: number; traffic?: Traffic; skip?: readonly number[] }): Promise<ClaimedSend[]> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: number; summons_id: string | number; destination: string; number_basis: NumberBasis[]; title: string | null; text: string; exercise: boolean; appearance_at: Date; attempts: number }>(
       `SELECT o.id, o.summons_id, o.destination, o.number_basis, o.title, o.text, o.exercise, s.appearance_at, o.attempts
          FROM summons_outbox o JOIN summonses s ON s.id = o.summons_id
         WHERE o.channel = $2 AND ((o.state = 'pending' AND o.available_at <= now()) OR (o.state = 'sending' AND o.lease_until < now()))
-          AND ($3::boolean IS NULL OR o.exercise = $3::boolean)
+          AND ($3::boolean IS NULL OR o.exercise = $3::boolean) AND o.id <> ALL($4::bigint[])
         ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`,
-      [opts.batch, opts.channel, opts.traffic === undefined ? null : opts.traffic === 'exercise'],
+      [opts.batch, opts.channel, opts.traffic === undefined ? null : opts.traffic === 'exercise', opts.skip ?? []],
     );
     if (rows.length === 0) return [];
     await tx.query(
@@ -82,11 +83,19 @@ export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], c
       })),
       ctx.clock,
     );
-    for (const o of submitted) {
-      for (const m of o.messageIds) {
-        await tx.query('INSERT INTO summons_sms_messages (smsc, message_id, summons_id, outbox_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [ctx.smsc, m, Number(o.send.summonsId), o.send.id]);
-      }
-      await tx.query("UPDATE summons_outbox SET state = 'submitted', message_ids = $2, smsc = $3, lease_until = NULL, last_error = NULL WHERE id = $1", [o.send.id, o.messageIds, ctx.smsc]);
+    // One statement per table for the whole batch: per-row round trips were most of the dispatcher's time.
+    if (submitted.length > 0) {
+      const parts = submitted.flatMap((o) => o.messageIds.map((m) => ({ m, s: Number(o.send.summonsId), o: o.send.id })));
+      await tx.query(
+        `INSERT INTO summons_sms_messages (smsc, message_id, summons_id, outbox_id)
+         SELECT $1, x.m, x.s, x.o FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS x(m, s, o) ON CONFLICT DO NOTHING`,
+        [ctx.smsc, parts.map((p) => p.m), parts.map((p) => p.s), parts.map((p) => p.o)],
+      );
+      await tx.query(
+        `UPDATE summons_outbox o SET state = 'submitted', message_ids = x.ids, smsc = $2, lease_until = NULL, last_error = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, ids text[]) WHERE o.id = x.id`,
+        [JSON.stringify(submitted.map((o) => ({ id: o.send.id, ids: o.messageIds }))), ctx.smsc],
+      );
     }
     await recordUnsent(tx, outcomes);
     await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts: outcomeCounts(outcomes), summonses: outcomes.map((o) => o.send.summonsId) } });
@@ -116,12 +125,19 @@ export function outcomeCounts(outcomes: readonly { kind: string }[]): Record<str
   return counts;
 }
 
-/** Stores a receipt as it arrives (only final ones: the legal rules look at nothing else). */
+/** Stores receipts as they arrive (only final ones: the legal rules look at nothing else), many in one statement. */
+export async function storeReceipts(db: Db, smsc: string, rs: readonly DeliveryReceipt[], clock: Clock): Promise<void> {
+  const final = rs.filter((r) => DeliveryStatus.safeParse(r.status).success);
+  if (final.length === 0) return;
+  await db.query(
+    `INSERT INTO sms_receipts (smsc, message_id, status, done_at, received_at)
+     SELECT $1, x.m, x.s, x.d, $5 FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS x(m, s, d) ON CONFLICT DO NOTHING`,
+    [smsc, final.map((r) => r.messageId), final.map((r) => r.status), final.map((r) => r.doneAt), clock.now()],
+  );
+}
+
 export async function storeReceipt(db: Db, smsc: string, r: DeliveryReceipt, clock: Clock): Promise<void> {
-  if (!DeliveryStatus.safeParse(r.status).success) return;
-  await db.query('INSERT INTO sms_receipts (smsc, message_id, status, done_at, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-    smsc, r.messageId, r.status, r.doneAt, clock.now(),
-  ]);
+  await storeReceipts(db, smsc, [r], clock);
 }
 
 /** Turns stored receipts whose submit is on record into delivery-report evidence. */
@@ -144,9 +160,10 @@ async function applyReceiptsIn(tx: Tx, clock: Clock): Promise<number> {
     })),
     clock,
   );
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as (typeof rows)[number];
-    await tx.query('UPDATE sms_receipts SET applied_seq = $4 WHERE smsc = $1 AND message_id = $2 AND status = $3', [r.smsc, r.message_id, r.status, (entries[i] as { seq: number }).seq]);
-  }
+  await tx.query(
+    `UPDATE sms_receipts r SET applied_seq = x.seq FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(smsc, message_id, status, seq)
+      WHERE r.smsc = x.smsc AND r.message_id = x.message_id AND r.status = x.status`,
+    [rows.map((r) => r.smsc), rows.map((r) => r.message_id), rows.map((r) => r.status), entries.map((e) => e.seq)],
+  );
   return rows.length;
 }

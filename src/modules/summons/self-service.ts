@@ -3,12 +3,11 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { appendAudit } from '../audit/index.ts';
+import { appendAudit, auditRead } from '../audit/index.ts';
 import { assertValidIin, changeMobile } from '../registry/index.ts';
 import { ValidReason, type ActionOf, type SummonsAction } from './actions.ts';
 import { checkNoticePeriod } from './notice-period.ts';
 import { appendToSummons, lockSummons } from './operations.ts';
-import { summonsLogs } from './ledger-batch.ts';
 import { FINAL_STATES, reduceSummons, type LegalState } from './reducer.ts';
 import { summonsSmsText } from './sms-text.ts';
 
@@ -97,9 +96,11 @@ export async function signIn(db: Db, iin: string, code: string, ctx: { clock: Cl
 export async function citizenOf(db: Db, token: string, clock: Clock): Promise<string> {
   const rows = token ? await db.query<{ iin: string }>('SELECT iin FROM citizen_sessions WHERE token_hash = $1 AND expires_at > $2', [sha256(token), clock.now()]) : [];
   const iin = rows[0]?.iin;
-  if (!iin) throw new DomainError('SELF_SERVICE_UNAUTHENTICATED', 'sign in with your IIN and the code sent to your phone');
+  if (!iin) throw unauthenticated();
   return iin;
 }
+
+const unauthenticated = () => new DomainError('SELF_SERVICE_UNAUTHENTICATED', 'sign in with your IIN and the code sent to your phone');
 
 export interface CitizenSummons {
   id: string;
@@ -116,27 +117,47 @@ export interface CitizenSummons {
   pendingReason: { reason: string; details?: string; at: string } | null;
 }
 
+type SummonsRow = { id: string | number; purpose: string; lma_office: string; appearance_at: Date; verification_code: string; exercise: boolean; channels: string[]; log: SummonsAction[] };
+const SUMMONS_COLUMNS = `s.id, s.purpose, s.lma_office, s.appearance_at, s.verification_code, s.exercise, s.channels,
+  coalesce((SELECT jsonb_agg(l.action ORDER BY l.seq) FROM summons_ledger l WHERE l.summons_id = s.id), '[]'::jsonb) AS log`;
+
 /** The citizen's own summonses with their legal state; nothing about anyone else is ever in the query. */
 export async function mySummonses(db: Db, iin: string, ctx: { clock: Clock }): Promise<CitizenSummons[]> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string | number; purpose: string; lma_office: string; appearance_at: Date; verification_code: string; exercise: boolean; channels: string[] }>(
-      'SELECT id, purpose, lma_office, appearance_at, verification_code, exercise, channels FROM summonses WHERE iin = $1 ORDER BY appearance_at DESC, id DESC',
-      [iin],
-    );
-    const logs = await summonsLogs(tx, rows.map((r) => r.id));
-    const out: CitizenSummons[] = [];
-    for (const r of rows) {
-      const state = reduceSummons(logs.get(String(r.id)) ?? []);
-      out.push({
-        id: String(r.id), purpose: r.purpose, lmaOffice: r.lma_office, appearanceAt: new Date(r.appearance_at).toISOString(),
-        verificationCode: r.verification_code, exercise: r.exercise, channels: r.channels, legal: state.legal,
-        notification: state.notification, grounds: state.grounds.map((g) => g.detail), notes: [...state.notes],
-        pendingReason: state.pendingReason ? { reason: state.pendingReason.reason, ...(state.pendingReason.details ? { details: state.pendingReason.details } : {}), at: state.pendingReason.at } : null,
-      });
-    }
-    await appendAudit(tx, { at: ctx.clock.now(), actor: `citizen:${iin}`, action: 'self_service.summonses.read', subject: `person:${iin}`, details: { summonses: out.length } });
-    return out;
-  });
+  const rows = await db.query<SummonsRow>(`SELECT ${SUMMONS_COLUMNS} FROM summonses s WHERE s.iin = $1 ORDER BY s.appearance_at DESC, s.id DESC`, [iin]);
+  return auditedList(db, iin, rows, ctx.clock);
+}
+
+/**
+ * The same for a session token, in one statement that checks the session and reads the summonses with their ledgers:
+ * this is the endpoint citizens poll, so it makes one round trip and its audit entry is group-committed.
+ */
+export async function mySummonsesBySession(db: Db, token: string, ctx: { clock: Clock }): Promise<CitizenSummons[]> {
+  const rows = token
+    ? await db.query<{ me: string } & Partial<SummonsRow>>(
+        `WITH me AS (SELECT iin FROM citizen_sessions WHERE token_hash = $1 AND expires_at > $2)
+         SELECT me.iin AS me, ${SUMMONS_COLUMNS}
+           FROM me LEFT JOIN summonses s ON s.iin = me.iin ORDER BY s.appearance_at DESC, s.id DESC`,
+        [sha256(token), ctx.clock.now()],
+      )
+    : [];
+  const iin = rows[0]?.me;
+  if (!iin) throw unauthenticated();
+  return auditedList(db, iin, rows.filter((r): r is { me: string } & SummonsRow => r.id != null), ctx.clock);
+}
+
+async function auditedList(db: Db, iin: string, rows: readonly SummonsRow[], clock: Clock): Promise<CitizenSummons[]> {
+  const out: CitizenSummons[] = [];
+  for (const r of rows) {
+    const state = reduceSummons(r.log);
+    out.push({
+      id: String(r.id), purpose: r.purpose, lmaOffice: r.lma_office, appearanceAt: new Date(r.appearance_at).toISOString(),
+      verificationCode: r.verification_code, exercise: r.exercise, channels: r.channels, legal: state.legal,
+      notification: state.notification, grounds: state.grounds.map((g) => g.detail), notes: [...state.notes],
+      pendingReason: state.pendingReason ? { reason: state.pendingReason.reason, ...(state.pendingReason.details ? { details: state.pendingReason.details } : {}), at: state.pendingReason.at } : null,
+    });
+  }
+  await auditRead(db, { at: clock.now(), actor: `citizen:${iin}`, action: 'self_service.summonses.read', subject: `person:${iin}`, details: { summonses: out.length } });
+  return out;
 }
 
 /** Locks a summons only if it is this citizen's; another person's summons is reported exactly like a missing one. */

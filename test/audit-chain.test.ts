@@ -1,0 +1,47 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Db } from '../src/db/client.ts';
+import { appendAudit, auditRead, verifyAudit } from '../src/modules/audit/index.ts';
+import { freshDb } from './helpers/db.ts';
+
+const at = new Date('2026-11-23T06:00:00Z');
+let db: Db;
+
+before(async () => {
+  db = await freshDb();
+});
+after(async () => {
+  await db.close();
+});
+
+const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: number }>(sql, params))[0]?.n);
+
+test('concurrent audited reads and audited writes make one unbroken chain with every entry in it', async () => {
+  const before = await count('SELECT count(*) AS n FROM audit_log');
+  const reads = Array.from({ length: 300 }, (_, i) => auditRead(db, { at, actor: `citizen:${i}`, action: 'test.read', subject: `person:${i}`, details: { i } }));
+  const writes = Array.from({ length: 20 }, (_, i) => db.transaction((tx) => appendAudit(tx, { at, actor: 'officer', action: 'test.write', details: { i } })));
+  await Promise.all([...reads, ...writes]);
+  assert.equal(await count('SELECT count(*) AS n FROM audit_log'), before + 320);
+  assert.equal(await count("SELECT count(DISTINCT subject) AS n FROM audit_log WHERE action = 'test.read'"), 300);
+  // Reads queued together are committed in shared transactions; the chain must still be linear.
+  assert.equal(await count('SELECT max(seq) - min(seq) + 1 AS n FROM audit_log'), await count('SELECT count(*) AS n FROM audit_log'));
+  const v = await verifyAudit(db);
+  assert.deepEqual(v, { ok: true, entries: before + 320 });
+});
+
+test('a read whose entry cannot be recorded fails alone; the reads queued with it are recorded', async () => {
+  const good = auditRead(db, { at, actor: 'citizen:a', action: 'test.read.ok', details: {} });
+  await assert.rejects(auditRead(db, { at, actor: 'citizen:b', action: 'test.read.bad', details: { n: 1n } }));
+  await good;
+  assert.equal(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'test.read.ok'"), 1);
+  assert.equal(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'test.read.bad'"), 0);
+  assert.equal((await verifyAudit(db)).ok, true);
+});
+
+test('an edited entry breaks the chain at that entry', async () => {
+  const [{ seq } = { seq: 0 }] = await db.query<{ seq: number }>("SELECT seq FROM audit_log WHERE action = 'test.read' ORDER BY seq LIMIT 1 OFFSET 7");
+  await db.query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = $1", [seq]);
+  const v = await verifyAudit(db);
+  assert.equal(v.ok, false);
+  assert.equal(v.problem?.seq, Number(seq));
+});
