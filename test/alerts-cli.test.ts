@@ -1,23 +1,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCap, validateCap } from '../src/modules/alerts/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { runCli } from './helpers/cli.ts';
 
-const BIN = new URL('../bin/mobilize.js', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/alerts/', import.meta.url).pathname;
 let t: TestDatabase;
 
-function run(args: string[], actor: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...t.env, MOBILIZE_ACTOR: actor }, encoding: 'utf8', maxBuffer: 1 << 24 }, (e, out, err) => {
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out, err });
-    });
-  });
-}
+const run = (args: string[], actor: string) => runCli(args, { ...t.env, MOBILIZE_ACTOR: actor });
 
 before(async () => {
   t = await createTestDatabase();

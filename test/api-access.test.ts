@@ -6,6 +6,7 @@ import type { Db } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { seededRng } from '../src/kernel/rng.ts';
 import type { Role } from '../src/modules/access/index.ts';
+import { NATIONAL, assignTask, draftRequisition, registerEnterprise, setCapacity } from '../src/modules/economy/index.ts';
 import { makeBin } from '../src/modules/registry/index.ts';
 import { issuePlan } from '../src/modules/summons/index.ts';
 import { freshDb } from './helpers/db.ts';
@@ -23,6 +24,8 @@ const tokens = new Map<string, string>();
 let almatySummons = '';
 let astanaSummons = '';
 let planId = 0;
+let economyTask = '';
+let requisition = '';
 
 const USERS: [string, Role, Record<string, string>][] = [
   ['coordinator', 'national_coordinator', {}],
@@ -48,6 +51,11 @@ before(async () => {
   const ids = await db.query<{ id: string; iin: string }>('SELECT id::text AS id, iin FROM summonses');
   almatySummons = (ids.find((r) => r.iin === almaty.iin) as { id: string }).id;
   astanaSummons = (ids.find((r) => r.iin === astana.iin) as { id: string }).id;
+  const ectx = { actor: 'test:setup', at: clock.now(), scope: NATIONAL };
+  await registerEnterprise(db, { bin: employer, name: 'Access Test LLP', region: 'KZ-75', sector: 'other' }, ectx);
+  await setCapacity(db, { bin: employer, kind: 'vehicles', subtype: 'truck', quantity: 10, region: 'KZ-75' }, ectx);
+  economyTask = (await assignTask(db, { bin: employer, kind: 'vehicles', subtype: 'truck', quantity: 2, destination: 'KZ-75', dueDate: '2026-12-01' }, ectx)).id;
+  requisition = (await draftRequisition(db, { owner: { bin: employer }, purpose: 'access test', useFrom: '2026-12-01', useUntil: '2026-12-31', items: [{ kind: 'truck', description: 'truck', condition: 'good', ageYears: 2 }] }, ectx)).id;
   for (const [username, role, scope] of USERS) tokens.set(username, await staffToken(db, username, role, scope));
   app = await buildApp({ db, clock });
 });
@@ -56,12 +64,12 @@ after(async () => {
   await db.close();
 });
 
-const call = (username: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+const call = (username: string | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
   app.inject({ method, url, headers: username ? { authorization: `Bearer ${tokens.get(username)}` } : {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 interface Row {
   what: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: () => string;
   body?: unknown;
   /** Who gets past access control (whatever the answer then is); everyone else gets 403 ACCESS_DENIED. */
@@ -93,9 +101,90 @@ const MATRIX: Row[] = [
   { what: 'search the registry', method: 'GET', url: () => `/api/persons?q=${almaty.iin.slice(0, 6)}`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer', 'enterprise.officer'] },
   { what: "a person's card", method: 'GET', url: () => `/api/persons/${almaty.iin}/card`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer', 'enterprise.officer'] },
   { what: 'readiness dashboard', method: 'GET', url: () => '/api/dashboard/readiness', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
+  { what: 'four-tier readiness dashboard', method: 'GET', url: () => '/api/dashboard/tiers', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
   { what: 'list plans', method: 'GET', url: () => '/api/dashboard/plans', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
   { what: 'summons funnel', method: 'GET', url: () => `/api/dashboard/funnel?plan=${planId}`, allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
   { what: 'summonses behind the funnel', method: 'GET', url: () => `/api/dashboard/funnel/summonses?plan=${planId}`, allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  // Territorial defence: read, write and member lists by coordinators, regional and district officers; approval regional.
+  ...(() => {
+    const td = ['coordinator', 'almaty.officer', 'district.officer'];
+    const rows: Row[] = [
+      { what: 'td: list units', method: 'GET', url: () => '/api/td/units', allowed: td },
+      { what: 'td: raise a unit', method: 'POST', url: () => '/api/td/units', body: {}, allowed: td },
+      { what: 'td: a unit', method: 'GET', url: () => '/api/td/units/999999', allowed: td },
+      { what: "td: a unit's members", method: 'GET', url: () => '/api/td/units/999999/members', allowed: td },
+      { what: 'td: add members', method: 'POST', url: () => '/api/td/units/999999/members', body: { iins: [almaty.iin] }, allowed: td },
+      { what: 'td: remove a member', method: 'POST', url: () => `/api/td/units/999999/members/${almaty.iin}/remove`, body: { reason: 'x' }, allowed: td },
+      { what: 'td: fill a unit', method: 'POST', url: () => '/api/td/units/999999/fill', body: {}, allowed: td },
+      { what: 'td: put a unit on guard', method: 'POST', url: () => '/api/td/units/999999/protection', body: { objectId: 1, shiftStrength: 2 }, allowed: td },
+      { what: 'td: give a unit a task', method: 'POST', url: () => '/api/td/units/999999/tasks', body: { kind: 'fortify', location: 'x', dueDate: '2026-12-01' }, allowed: td },
+      { what: 'td: protection of critical objects', method: 'GET', url: () => '/api/td/protection', allowed: td },
+      { what: 'td: tasks', method: 'GET', url: () => '/api/td/tasks', allowed: td },
+      { what: 'td: advance a task', method: 'POST', url: () => '/api/td/tasks/999999/advance', body: { to: 'in_progress' }, allowed: td },
+      { what: 'td: shelters', method: 'GET', url: () => '/api/td/shelters', allowed: td },
+      { what: 'td: add a shelter', method: 'POST', url: () => '/api/td/shelters', body: {}, allowed: td },
+      { what: 'td: transport', method: 'GET', url: () => '/api/td/transport', allowed: td },
+      { what: 'td: add transport', method: 'POST', url: () => '/api/td/transport', body: {}, allowed: td },
+      { what: 'td: evacuation plans', method: 'GET', url: () => '/api/td/evacuation-plans', allowed: td },
+      { what: 'td: draft an evacuation plan', method: 'POST', url: () => '/api/td/evacuation-plans', body: {}, allowed: td },
+      { what: 'td: an evacuation plan', method: 'GET', url: () => '/api/td/evacuation-plans/999999', allowed: td },
+      { what: 'td: approve an evacuation plan', method: 'POST', url: () => '/api/td/evacuation-plans/999999/approve', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+      { what: 'td: readiness', method: 'GET', url: () => '/api/td/readiness', allowed: td },
+    ];
+    return rows;
+  })(),
+  { what: 'list infrastructure objects', method: 'GET', url: () => '/api/infra/objects', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'read an infrastructure object', method: 'GET', url: () => '/api/infra/objects/999999', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'register an infrastructure object', method: 'POST', url: () => '/api/infra/objects', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'change an infrastructure object', method: 'PATCH', url: () => '/api/infra/objects/999999', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'import infrastructure objects', method: 'POST', url: () => '/api/infra/objects/import', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'list cyber units', method: 'GET', url: () => '/api/infra/cyber-units', allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'create a cyber unit', method: 'POST', url: () => '/api/infra/cyber-units', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'form a cyber unit', method: 'POST', url: () => '/api/infra/cyber-units/form', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'read a cyber unit with members', method: 'GET', url: () => '/api/infra/cyber-units/999999', allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'add a cyber unit member', method: 'POST', url: () => '/api/infra/cyber-units/999999/members', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'list incidents', method: 'GET', url: () => '/api/infra/incidents', allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'open an incident', method: 'POST', url: () => '/api/infra/incidents', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'read an incident', method: 'GET', url: () => '/api/infra/incidents/999999', allowed: ['coordinator', 'almaty.officer'] },
+  { what: "append to an incident's timeline", method: 'POST', url: () => '/api/infra/incidents/999999/entries', body: { kind: 'note', note: 'x' }, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'infrastructure readiness', method: 'GET', url: () => '/api/infra/readiness', allowed: ['coordinator', 'almaty.officer'] },
+  // Economic tier: read = coordinator, regional, district and enterprise officers; the enterprise answers its tasks.
+  { what: 'list enterprises', method: 'GET', url: () => '/api/economy/enterprises', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'register an enterprise', method: 'POST', url: () => '/api/economy/enterprises', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'an enterprise', method: 'GET', url: () => `/api/economy/enterprises/${employer}`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'declare a capacity line', method: 'POST', url: () => '/api/economy/capacities', body: {}, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'import capacities', method: 'POST', url: () => '/api/economy/capacities/import', body: { csv: 'x' }, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'list tasks', method: 'GET', url: () => '/api/economy/tasks', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'a task', method: 'GET', url: () => `/api/economy/tasks/${economyTask}`, allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'assign a task', method: 'POST', url: () => '/api/economy/tasks', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'accept a task', method: 'POST', url: () => '/api/economy/tasks/999999/accept', body: {}, allowed: ['enterprise.officer'] },
+  { what: 'decline a task', method: 'POST', url: () => '/api/economy/tasks/999999/decline', body: {}, allowed: ['enterprise.officer'] },
+  { what: 'report task progress', method: 'POST', url: () => '/api/economy/tasks/999999/progress', body: { quantity: 1 }, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'list requisitions', method: 'GET', url: () => '/api/economy/requisitions', allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'a requisition', method: 'GET', url: () => `/api/economy/requisitions/${requisition}`, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'draft a requisition', method: 'POST', url: () => '/api/economy/requisitions', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'approve a requisition', method: 'POST', url: () => '/api/economy/requisitions/999999/approve', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'reject a requisition', method: 'POST', url: () => '/api/economy/requisitions/999999/reject', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'record on the compensation ledger', method: 'POST', url: () => '/api/economy/requisitions/999999/ledger', body: { kind: 'paid', amountTiyn: 1 }, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'compensation totals', method: 'GET', url: () => '/api/economy/compensation?by=owner', allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'reference market prices', method: 'GET', url: () => '/api/economy/market-prices', allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'economic readiness', method: 'GET', url: () => '/api/economy/readiness', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'civil: personnel counts', method: 'GET', url: () => '/api/civil/personnel/counts?by=sector,region', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
+  { what: 'civil: list essential workers', method: 'GET', url: () => '/api/civil/personnel?sector=health', allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  { what: 'civil: readiness', method: 'GET', url: () => '/api/civil/readiness', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'army.officer'] },
+  { what: 'civil: list tasks', method: 'GET', url: () => '/api/civil/tasks', allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  { what: 'civil: create a task', method: 'POST', url: () => '/api/civil/tasks', body: { id: 'x' }, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'civil: read a task', method: 'GET', url: () => '/api/civil/tasks/none', allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  { what: "civil: a task's people", method: 'GET', url: () => '/api/civil/tasks/none/assignments', allowed: ['coordinator', 'almaty.officer', 'district.officer'] },
+  { what: 'civil: plan a task', method: 'POST', url: () => '/api/civil/tasks/none/plan', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'civil: approve a task', method: 'POST', url: () => '/api/civil/tasks/none/approve', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'civil: withdraw a task', method: 'POST', url: () => '/api/civil/tasks/none/withdraw', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'civil: list reservations', method: 'GET', url: () => '/api/civil/reservations', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'civil: reservation conflicts', method: 'GET', url: () => '/api/civil/reservations/conflicts', allowed: ['coordinator', 'almaty.officer', 'district.officer', 'enterprise.officer'] },
+  { what: 'civil: ask for a reservation', method: 'POST', url: () => '/api/civil/reservations', body: { iin: 'x' }, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'civil: import a reservation list', method: 'POST', url: () => '/api/civil/reservations/import', body: { csv: 'iin\n' }, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
+  { what: 'civil: approve reservations', method: 'POST', url: () => '/api/civil/reservations/approve', body: { ids: [999999] }, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'civil: revoke a reservation', method: 'POST', url: () => '/api/civil/reservations/999999/revoke', body: { reason: 'test' }, allowed: ['coordinator', 'almaty.officer', 'enterprise.officer'] },
 ];
 
 for (const row of MATRIX) {
@@ -183,4 +272,25 @@ test('sign-in: a wrong password and an unknown user answer alike; guessing is th
   const stored = await db.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE username = 'mia.officer'");
   assert.match(stored[0]?.password_hash as string, /^scrypt\$32768\$8\$1\$/);
   assert.equal(stored[0]?.password_hash.includes(PASSWORD), false);
+});
+
+test("civil: region A's officer never lists region B's essential workers or reserves them", async () => {
+  const reads = async () => (await db.query("SELECT 1 FROM audit_log WHERE action = 'civil.personnel.read' AND actor = 'user:almaty.officer'")).length;
+  const readsBefore = await reads();
+  const own = await call('almaty.officer', 'GET', '/api/civil/personnel');
+  assert.equal(own.statusCode, 200, own.body);
+  assert.doesNotMatch(own.body, new RegExp(astana.iin));
+  const other = await call('almaty.officer', 'GET', '/api/civil/personnel?region=KZ-71');
+  assert.deepEqual([other.statusCode, other.json().error.code], [403, 'ACCESS_OUT_OF_SCOPE']);
+  const all = await call('coordinator', 'GET', '/api/civil/personnel?region=KZ-71');
+  assert.match(all.body, new RegExp(astana.iin), 'the national coordinator sees Astana');
+  const reserve = { iin: astana.iin, requester_kind: 'agency', requester: 'emergencies', list_name: 'x', reason: 'rescue team', valid_from: '2026-11-23', valid_to: '2027-01-01' };
+  const r = await call('almaty.officer', 'POST', '/api/civil/reservations', reserve);
+  assert.deepEqual([r.statusCode, r.json().error.code], [404, 'CIVIL_PERSON_NOT_FOUND']);
+  const task = { id: 'astana-medics', title: 'x', sector: 'health', region: 'KZ-71', due_date: '2026-12-01', lines: [{ skill: 'nurse', count: 1 }] };
+  const t = await call('almaty.officer', 'POST', '/api/civil/tasks', task);
+  assert.deepEqual([t.statusCode, t.json().error.code], [403, 'ACCESS_OUT_OF_SCOPE']);
+  const enterprise = await call('enterprise.officer', 'POST', '/api/civil/reservations', { ...reserve, iin: almaty.iin });
+  assert.deepEqual([enterprise.statusCode, enterprise.json().error.code], [400, 'CIVIL_RESERVATION_INVALID'], 'an enterprise reserves on its own BIN only');
+  assert.equal(await reads(), readsBefore + 1, 'the list read is audited; the refused one wrote nothing');
 });

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +8,12 @@ import { systemClock } from '../src/kernel/clock.ts';
 import { EXERCISE_MARK } from '../src/modules/sms/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 import { addPeople, officer } from './helpers/summons.ts';
+import { runCli } from './helpers/cli.ts';
 
-const BIN = new URL('../bin/mobilize.js', import.meta.url).pathname;
 let t: TestDatabase;
 let dir: string;
 
-function run(args: string[], actor: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...t.env, MOBILIZE_ACTOR: actor }, encoding: 'utf8' }, (e, out, err) => resolve({ code: e ? Number(e.code ?? 1) : 0, out, err }));
-  });
-}
+const run = (args: string[], actor: string) => runCli(args, { ...t.env, MOBILIZE_ACTOR: actor });
 
 before(async () => {
   t = await createTestDatabase();

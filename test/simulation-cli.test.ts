@@ -1,19 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLValidator } from 'fast-xml-parser';
+import { runCli } from './helpers/cli.ts';
 
-const BIN = new URL('../bin/mobilize.js', import.meta.url).pathname;
 
-function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (e, out, err) => resolve({ code: e ? Number(e.code ?? 1) : 0, out, err }));
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 test('mobilize simulate writes the report as JSON, CSV, SVG charts and HTML, on worker threads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mobilize-sim-'));

@@ -18,6 +18,9 @@ test('`mobilize start` seeds an empty database, prints demo users that can sign 
     const { token } = (await login.json()) as { token: string };
     const me = await fetch(`${platform.address}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(((await me.json()) as { role: string }).role, 'national_coordinator');
+    // The cyber/infrastructure tier is seeded too: six objects in each of the 20 regions.
+    const objects = await fetch(`${platform.address}/api/infra/objects`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(((await objects.json()) as { objects: unknown[] }).objects.length, 120);
   } finally {
     assert.equal(await platform.stop(), 0, platform.output());
   }

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +9,8 @@ import { EgovSimulator } from '../src/modules/egov/index.ts';
 import { SmscSimulator } from '../src/modules/sms/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 import { addPeople, officer } from './helpers/summons.ts';
+import { runCli } from './helpers/cli.ts';
 
-const BIN = new URL('../bin/mobilize.js', import.meta.url).pathname;
 const DAY = 86_400_000;
 // The CLI runs on the system clock, so the dates are placed relative to it rather than pinned.
 const realNow = Date.now();
@@ -24,13 +23,7 @@ let planId = 0;
 const withMobile = [officer({ specialty: 'radio' }), officer({ specialty: 'radio' })];
 const onPaper = officer({ specialty: 'radio', mobile: null, mobile_on_egov: false, egov_account: false });
 
-function run(args: string[], actor = 'officer-c'): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...t.env, MOBILIZE_ACTOR: actor }, encoding: 'utf8' }, (e, out, err) => {
-      resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out, err });
-    });
-  });
-}
+const run = (args: string[], actor = 'officer-c') => runCli(args, { ...t.env, MOBILIZE_ACTOR: actor });
 
 before(async () => {
   t = await createTestDatabase();

@@ -15,8 +15,12 @@ import { adminRoutes } from './routes/admin.ts';
 import { alertsRoutes } from './routes/alerts.ts';
 import { callupRoutes } from './routes/callup.ts';
 import { citizenRoutes } from './routes/citizen.ts';
+import { civilRoutes } from './routes/civil.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { infrastructureRoutes } from './routes/infrastructure.ts';
+import { economyRoutes } from './routes/economy.ts';
 import { summonsRoutes } from './routes/summons.ts';
+import { territorialRoutes } from './routes/territorial.ts';
 import { uiRoutes } from './routes/ui.ts';
 
 export interface AppOptions {
@@ -37,6 +41,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, _req, reply) => {
     if (isDomainError(err)) return reply.status(httpStatus(err)).send(errorBody(err));
+    // Two requests passed the same check at the same moment and a unique constraint stopped the second: sending it
+    // again reads what the first wrote (idempotency keys) or is refused by the check with its own clear code.
+    if ((err as { code?: unknown }).code === '23505') {
+      return reply.status(409).send({ error: { code: 'API_CONFLICT', message: 'another request made the same change at the same moment; send yours again', details: { constraint: (err as { constraint?: string }).constraint ?? null } } });
+    }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status < 500) return reply.status(status).send({ error: { code: 'API_BAD_REQUEST', message: (err as Error).message, details: {} } });
     app.log.error(err);
@@ -73,6 +82,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   citizenRoutes(app, { db, clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
   dashboardRoutes(app, { db, clock, auth });
   alertsRoutes(app, { db, clock, auth });
+  territorialRoutes(app, { db, clock, auth });
+  infrastructureRoutes(app, { db, clock, auth });
+  economyRoutes(app, { db, clock, auth });
+  civilRoutes(app, { db, clock, auth });
   await uiRoutes(app);
 
   return app;

@@ -10,8 +10,12 @@ import { callupCommands } from './commands/callup.ts';
 import { eligibleCommand } from './commands/eligible.ts';
 import { summonsCommands } from './commands/summons.ts';
 import { alertCommands } from './commands/alert.ts';
+import { civilCommands } from './commands/civil.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { exerciseCommands } from './commands/exercise.ts';
+import { territorialCommands } from './commands/territorial.ts';
+import { infraCommands } from './commands/infra.ts';
+import { economyCommands } from './commands/economy.ts';
 
 const program = new Command('mobilize')
   .description('Mobilize: registry, call-up, summonses and crisis coordination')
@@ -28,8 +32,12 @@ callupCommands(program);
 eligibleCommand(program);
 summonsCommands(program);
 alertCommands(program);
+civilCommands(program);
 simulateCommand(program);
 exerciseCommands(program);
+territorialCommands(program);
+infraCommands(program);
+economyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

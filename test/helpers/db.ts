@@ -61,3 +61,30 @@ export async function freshDb(): Promise<Db> {
   const close = db.close.bind(db);
   return { ...db, close: async () => { await close(); await t.drop(); } };
 }
+
+/**
+ * Runs `racers` while a third transaction holds the lock `lockSql` takes, and lets go only once both racers are
+ * waiting on it (PostgreSQL only: PGlite runs one transaction at a time), so a race happens the same way every run.
+ */
+export async function raceOnLock<T>(db: Db, lockSql: string, params: unknown[], racers: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  let held = () => {};
+  const isHeld = new Promise<void>((r) => (held = r));
+  const holder = db.transaction(async (tx) => {
+    await tx.query(lockSql, params);
+    held();
+    await gate;
+  });
+  await isHeld;
+  const results = Promise.allSettled(racers());
+  for (let waited = 0; ; waited += 20) {
+    const [w] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    if (Number(w?.n) >= 2) break;
+    if (waited > 10_000) throw new Error('the racers never reached the lock');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  release();
+  await holder;
+  return results;
+}

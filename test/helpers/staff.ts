@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../src/db/client.ts';
 import { fixedClock, type Clock } from '../../src/kernel/clock.ts';
 import { createUser, login, type Role } from '../../src/modules/access/index.ts';
@@ -15,4 +16,13 @@ export async function staffToken(db: Db, username: string, role: Role, scope: { 
 
 export async function signInAgain(db: Db, username: string, clock: Clock): Promise<string> {
   return (await login(db, username, PASSWORD, { clock, address: 'test' })).token;
+}
+
+/**
+ * A request to the API as a member of staff, by the bearer token `tokens` holds for them. `app` is a getter because
+ * the tests build the app in before(), after this is called at the top of the file.
+ */
+export function asUser(app: () => FastifyInstance, tokens: Map<string, string>) {
+  return (user: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    app().inject({ method, url, headers: { authorization: `Bearer ${tokens.get(user)}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
 }

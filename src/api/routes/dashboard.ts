@@ -6,7 +6,7 @@ import { DomainError } from '../../kernel/errors.ts';
 import { actorName, assertPersonVisible, personScopeSql, withinArea, type StaffPrincipal } from '../../modules/access/index.ts';
 import { getPlan, listPlans } from '../../modules/callup/index.ts';
 import { evaluateAll, loadPack, type EligibilityPerson, type Pack } from '../../modules/eligibility/index.ts';
-import { regionReadiness } from '../../modules/readiness/index.ts';
+import { fourTierReadiness, regionReadiness } from '../../modules/readiness/index.ts';
 import { districtsOf, findPerson, personHistory, PersonSearch, regions, searchPersons, specialties } from '../../modules/registry/index.ts';
 import { funnelSummonses, summonsFunnel, type FunnelFilter } from '../../modules/summons/index.ts';
 import type { Auth } from '../auth.ts';
@@ -79,6 +79,12 @@ export function dashboardRoutes(app: FastifyInstance, opts: { db: Db; clock: Clo
     await auth.allow(req, 'callup.plan.read');
     const { on = today() } = parse(OnQuery, req.query, 'query parameter on (YYYY-MM-DD)');
     return regionReadiness(db, { on, pack: rulePack() });
+  });
+
+  app.get('/api/dashboard/tiers', { schema: doc({ summary: 'Readiness of the military, civil, economic, cyber and territorial-defence tiers per region (aggregates only)', tags: ['dashboard'], auth: 'staff', permission: 'readiness.read', query: OnQuery }) }, async (req) => {
+    await auth.allow(req, 'readiness.read');
+    const { on = today() } = parse(OnQuery, req.query, 'query parameter on (YYYY-MM-DD)');
+    return fourTierReadiness(db, { on, pack: rulePack(), clock });
   });
 
   app.get('/api/dashboard/plans', { schema: doc({ summary: 'Call-up plans, newest first, with status and per-cell quota, filled and shortfall', tags: ['dashboard'], auth: 'staff', permission: 'callup.plan.read' }) }, async (req) => {

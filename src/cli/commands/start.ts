@@ -8,7 +8,11 @@ import { DomainError } from '../../kernel/errors.ts';
 import { createDemoUsers, type DemoUser } from '../../modules/access/index.ts';
 import { SimulatedCellBroadcast, startAlertDispatcher } from '../../modules/alerts/index.ts';
 import { EgovClient, EgovSimulator } from '../../modules/egov/index.ts';
+import { seedInfrastructureDemo } from '../../modules/infrastructure/index.ts';
+import { seedEconomyDemo } from '../../modules/economy/index.ts';
 import { seedRegistry } from '../../modules/registry/seed.ts';
+import { seedTerritorialDemo } from '../../modules/territorial/index.ts';
+import { seedCivilDemo } from '../../modules/civil/index.ts';
 import { SmppClient, SmscSimulator } from '../../modules/sms/index.ts';
 import { startDispatcher } from '../../modules/summons/index.ts';
 import { withContext } from '../context.ts';
@@ -46,6 +50,21 @@ export function startCommand(program: Command): void {
           await seedRegistry(db, { persons: o.demoPersons, seed: o.seed, clock: systemClock, actor: 'system:demo', onProgress: (done) => bar.update(done) });
           bar.stop();
         }
+        // The cyber/infrastructure tier gets its demo objects, units (from the registry just seeded) and incidents.
+        const [{ objects } = { objects: 0 }] = await db.query<{ objects: number }>('SELECT count(*)::int AS objects FROM infrastructure_objects');
+        if (objects === 0 && o.demoPersons > 0) await seedInfrastructureDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
+        const [{ units } = { units: 0 }] = await db.query<{ units: number }>('SELECT count(*)::int AS units FROM td_units');
+        if (units === 0 && (n > 0 || o.demoPersons > 0)) {
+          const td = await seedTerritorialDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
+          console.error(`territorial defence demo: ${td.units} units (${td.members} members), ${td.shelters} shelters, ${td.fleets} fleets, ${td.guarded} objects guarded, evacuation plan #${td.planId ?? '-'} (draft)`);
+        }
+        if (o.demoPersons > 0) {
+          // Does nothing once the economic tier has capacities; its enterprises are the registry's largest employers.
+          const economy = await seedEconomyDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
+          if (economy.enterprises) console.error(`seeded ${economy.enterprises} demo enterprises with ${economy.capacityLines} capacity lines`);
+        }
+        const civil = await seedCivilDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
+        if (civil.tasks || civil.reservations) console.error(`civil tier demo: ${civil.tasks} tasks, ${civil.reservations} reservations`);
         const usersFile = demoUsersFile(config.dataDir);
         const created = await createDemoUsers(db, { clock: systemClock, actor: 'system:demo' });
         if (created) {

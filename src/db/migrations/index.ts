@@ -7,6 +7,11 @@ import * as m0006 from './0006_self_service.ts';
 import * as m0007 from './0007_access.ts';
 import * as m0008 from './0008_exercises.ts';
 import * as m0009 from './0009_alerts.ts';
+import * as m0010 from './0010_infrastructure.ts';
+import * as m0011 from './0011_civil.ts';
+import * as m0012 from './0012_economy.ts';
+import * as m0013 from './0013_cyber.ts';
+import * as m0014 from './0014_territorial.ts';
 import * as m0015 from './0015_summons_by_person.ts';
 import * as m0016 from './0016_outbox_claim_order.ts';
 
@@ -16,4 +21,4 @@ export interface Migration {
 }
 
 /** Numbered, forward-only; the same SQL runs on PGlite and PostgreSQL. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0015, m0016];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016];

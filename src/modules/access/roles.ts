@@ -42,6 +42,8 @@ export function actorName(p: Principal): string {
  * people, which region) is applied on top by the data access, never by the route alone.
  */
 export const PERMISSIONS = {
+  // The four-tier readiness dashboard: counts per region only, for those who plan or run mobilization.
+  'readiness.read': ['national_coordinator', 'regional_officer', 'district_officer', 'agency_officer'],
   'person.read': ['national_coordinator', 'regional_officer', 'district_officer', 'agency_officer', 'enterprise_officer'],
   'callup.plan.read': ['national_coordinator', 'regional_officer', 'district_officer', 'agency_officer'],
   'callup.plan.write': ['national_coordinator', 'regional_officer'],
@@ -60,6 +62,47 @@ export const PERMISSIONS = {
   'alerts.compose': ['national_coordinator', 'regional_officer'],
   'alerts.approve': ['national_coordinator', 'regional_officer'],
   'alerts.statement': ['national_coordinator'],
+  // Territorial defence: district officers run their district's units; evacuation plans span districts, so drafting
+  // and approving them is regional (the module checks the area). Member lists are personal data (audited reads).
+  'td.read': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'td.members.read': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'td.write': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'td.approve': ['national_coordinator', 'regional_officer'],
+  // Cyber / infrastructure: region and district officers see their area's objects, enterprise officers the objects
+  // their organisation operates; cyber units (members' personal data) and incidents are kept per region, so only
+  // national coordinators and regional officers reach them.
+  'infra.objects.read': ['national_coordinator', 'regional_officer', 'district_officer', 'enterprise_officer'],
+  'infra.objects.write': ['national_coordinator', 'regional_officer'],
+  'infra.cyber.read': ['national_coordinator', 'regional_officer'],
+  'infra.cyber.write': ['national_coordinator', 'regional_officer'],
+  'infra.incidents.read': ['national_coordinator', 'regional_officer'],
+  'infra.incidents.write': ['national_coordinator', 'regional_officer'],
+  // Economic tier. An enterprise officer sees and declares for their own enterprise only and answers its tasks; a
+  // regional or district officer sees their region (the module applies the scope). Requisitions need a second
+  // person to approve; the ledger (payments, returns, damage) is kept by coordinators and regional officers.
+  'economy.read': ['national_coordinator', 'regional_officer', 'district_officer', 'enterprise_officer'],
+  'economy.enterprise.register': ['national_coordinator', 'regional_officer'],
+  'economy.capacity.write': ['national_coordinator', 'regional_officer', 'enterprise_officer'],
+  'economy.task.assign': ['national_coordinator', 'regional_officer'],
+  'economy.task.respond': ['enterprise_officer'],
+  'economy.task.progress': ['national_coordinator', 'regional_officer', 'enterprise_officer'],
+  // Requisitions name citizen owners, and neither requisitions nor enterprises have a district: a district officer
+  // would see owners across the whole region, so they are left out.
+  'economy.requisition.read': ['national_coordinator', 'regional_officer', 'enterprise_officer'],
+  'economy.requisition.write': ['national_coordinator', 'regional_officer'],
+  'economy.requisition.approve': ['national_coordinator', 'regional_officer'],
+  'economy.ledger.write': ['national_coordinator', 'regional_officer'],
+  // Civil tier: head counts are aggregates; lists name people and are confined to the reader's area. A regional
+  // officer coordinates civil tasks for their own region; enterprises ask to reserve their own employees, an
+  // officer (a second person) approves.
+  'civil.personnel.count': ['national_coordinator', 'regional_officer', 'district_officer', 'agency_officer'],
+  'civil.personnel.read': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'civil.task.read': ['national_coordinator', 'regional_officer', 'district_officer'],
+  'civil.task.write': ['national_coordinator', 'regional_officer'],
+  'civil.task.approve': ['national_coordinator', 'regional_officer'],
+  'civil.reserve.read': ['national_coordinator', 'regional_officer', 'district_officer', 'enterprise_officer'],
+  'civil.reserve.write': ['national_coordinator', 'regional_officer', 'enterprise_officer'],
+  'civil.reserve.approve': ['national_coordinator', 'regional_officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

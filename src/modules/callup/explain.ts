@@ -33,6 +33,10 @@ export async function explainPlanFor(db: Db, ref: string, iin: string, ctx: { ac
       [plan.id, iin],
     );
     const a = asg[0];
+    const { rows: gone } = await tx.query<{ at: Date; reason: string }>('SELECT at, reason FROM callup_plan_removals WHERE plan_id = $1 AND iin = $2', [plan.id, iin]);
+    if (a && gone[0]) {
+      return { iin, plan: name, selected: false, summary: `selected, then removed from the plan on ${new Date(gone[0].at).toISOString().slice(0, 10)}: ${gone[0].reason}`, details: [] };
+    }
     if (a) {
       const c = cells[a.cell];
       const k = plan.report.classes.find((x) => x.region === a.home_region && x.specialty === c?.specialty && x.tier === Number(a.tier) && x.reserved === a.reserved);

@@ -8,3 +8,5 @@ export { applyAction, planState, type PlanAction, type PlanActionEntry, type Pla
 export { LOTTERY, getPlan, planAssignments, planCallup, recordPlanAction, type Assignment, type PlanContext, type PlanReport, type StoredPlan } from './plan.ts';
 export { explainPlanFor, type PersonPlanExplanation } from './explain.ts';
 export { listPlans, type PlanSummary } from './list.ts';
+export { heldByCallup, heldByCallupSql } from './active.ts';
+export { planRemovals, removeFromOpenPlans, type RemovalOutcome } from './removal.ts';

@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/index.ts';
 import { compilePredicate, findRuleSet, loadPack, type Pack, type RuleSet } from '../eligibility/index.ts';
 import { allocationOptions, buildArcs, handOut, summarise, transportProblem, type Allocation, type Arc, type PersonClass } from './allocate.ts';
 import { orderCells, type CallupOrder, type Cell, type PriorityTier } from './order.ts';
+import { planRemovals } from './removal.ts';
 import { solveTransport } from './solver.ts';
 import { applyAction, planState, type PlanAction, type PlanActionEntry, type PlanState } from './workflow.ts';
 
@@ -53,10 +54,14 @@ export function eligiblePeople(order: CallupOrder, rs: RuleSet, reservation: Rul
   const res = compilePredicate(reservation, { on: order.reference_date, alias: 'p', bound: elig.params.length });
   const n = elig.params.length + res.params.length;
   const tiers = order.priority.map((t, i) => `WHEN ${TIER_SQL[t]} THEN ${i}`).join(' ');
+  // A person reserved by name for essential civil work (an approved, unrevoked reservation whose validity overlaps
+  // the order's appearance period) is never a candidate, whatever allow_reserved says: that flag is about the
+  // rule-based reservation class.
   return {
     sql: `SELECT p.iin, p.region, p.specialty, CASE ${tiers} ELSE ${order.priority.length} END AS tier, ((${res.sql}) IS TRUE) AS reserved
-          FROM persons p WHERE (${elig.sql}) AND p.specialty = ANY($${n + 1}::text[])`,
-    params: [...elig.params, ...res.params, specialtiesNeeded],
+          FROM persons p WHERE (${elig.sql}) AND p.specialty = ANY($${n + 1}::text[])
+           AND NOT EXISTS (SELECT 1 FROM callup_exclusions x WHERE x.iin = p.iin AND x.valid_from <= $${n + 3}::date AND x.valid_to >= $${n + 2}::date)`,
+    params: [...elig.params, ...res.params, specialtiesNeeded, order.appearance.from, order.appearance.to],
   };
 }
 
@@ -176,6 +181,10 @@ export interface StoredPlan {
   report: PlanReport;
   log: PlanActionEntry[];
   state: PlanState;
+  /** People taken out after the plan was written (reserved for civil work), per cell; each adds to the shortfall. */
+  removals: { cell: number; removed: number }[];
+  /** The report's shortfall plus the removals. */
+  shortfallAfterRemovals: number;
 }
 
 /** A plan by numeric id or "ORDER@vN" / "ORDER" (latest version). */
@@ -204,9 +213,11 @@ async function loadPlan(q: Pick<Tx, 'query'>, ref: string, lock = false): Promis
     [id],
   );
   const entries = log.map((e) => ({ seq: Number(e.seq), at: new Date(e.at), actor: e.actor, action: e.action, note: e.note }));
+  const removals = await planRemovals(q, id);
   return {
     id, orderId: r.order_id, version: Number(r.version), exercise: r.exercise, createdAt: new Date(r.created_at), createdBy: r.created_by,
     order: r.order_doc, report: r.report, log: entries, state: planState(entries),
+    removals, shortfallAfterRemovals: r.report.totals.shortfall + removals.reduce((n, x) => n + x.removed, 0),
   };
 }
 
@@ -244,12 +255,14 @@ export interface Assignment {
   travelKm: number;
 }
 
-/** The people a plan assigns, by cell then lottery rank: personal data, so the read is audited. */
+/** The people a plan assigns (net of removals), by cell then lottery rank: personal data, so the read is audited. */
 export async function planAssignments(db: Db, ref: string, ctx: { actor: string; at: Date; purpose: string }): Promise<Assignment[]> {
   return db.transaction(async (tx) => {
     const id = await resolvePlanId(tx, ref);
     const { rows } = await tx.query<{ iin: string; cell: number; home_region: string; tier: number; reserved: boolean; lottery_rank: number; travel_km: number }>(
-      'SELECT iin, cell, home_region, tier, reserved, lottery_rank, travel_km FROM callup_assignments WHERE plan_id = $1 ORDER BY cell, home_region, tier, lottery_rank',
+      `SELECT iin, cell, home_region, tier, reserved, lottery_rank, travel_km FROM callup_assignments a WHERE plan_id = $1
+          AND NOT EXISTS (SELECT 1 FROM callup_plan_removals r WHERE r.plan_id = a.plan_id AND r.iin = a.iin)
+        ORDER BY cell, home_region, tier, lottery_rank`,
       [id],
     );
     await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'callup.plan.assignments.read', subject: `callup_plan:${id}`, details: { purpose: ctx.purpose, rows: rows.length } });

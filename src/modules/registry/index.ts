@@ -1,4 +1,4 @@
-export { assertValidBin, assertValidIin, checkDigit, idProblem, iinFacts, iinMismatches, makeBin, makeIin } from './iin.ts';
+export { assertValidBin, assertValidIin, checkDigit, describeIdProblem, idProblem, iinFacts, iinMismatches, makeBin, makeIin } from './iin.ts';
 export { PERSON_COLUMNS, PERSON_FIELDS, parsePerson, isE164Kz, type PersonRecord, type ValidationContext, type FieldIssue } from './person.ts';
 export { loadReferenceData, regions, specialties, type Region, type Specialty } from './reference.ts';
 export { importPersons, detectFormat, type ImportOptions, type ImportSummary, type ImportProgress } from './import.ts';
@@ -9,3 +9,5 @@ export { changeMobile } from './change.ts';
 export { findPerson, personHistory } from './lookup.ts';
 export * from './vocab.ts';
 export { searchPersons, districtsOf, PersonSearch, type PersonHit, type PersonSearchResult, type ScopeSql } from './search.ts';
+export { CsvReader, type CsvRecord } from './csv-reader.ts';
+export { seedRegistry, type SeedOptions, type SeedSummary } from './seed.ts';

@@ -114,10 +114,25 @@ export async function issuePlan(db: Db, planRef: string, opts: IssueOptions): Pr
       throw new DomainError('SUMMONS_SELF_ISSUE', `${opts.actor} drafted plan ${plan.id} and cannot issue it; a second person must`, { planId: plan.id });
     }
     applyAction(log, 'issue', opts.actor);
+    // A reservation approved while this plan was being made (planning reads a snapshot, and the approval could not
+    // see the plan to remove the person from it) would otherwise be summonsed here: refuse, so the order is planned
+    // again without them.
+    const { rows: reserved } = await tx.query<{ iin: string }>(
+      `SELECT DISTINCT a.iin FROM callup_assignments a JOIN callup_exclusions x ON x.iin = a.iin
+        WHERE a.plan_id = $1 AND x.valid_from <= $3::date AND x.valid_to >= $2::date
+          AND NOT EXISTS (SELECT 1 FROM callup_plan_removals r WHERE r.plan_id = a.plan_id AND r.iin = a.iin)
+        ORDER BY a.iin`,
+      [plan.id, window.from, window.to],
+    );
+    if (reserved.length > 0) {
+      throw new DomainError('SUMMONS_PLAN_HAS_RESERVED', `plan ${plan.id} holds ${reserved.length} people reserved for essential civil work after it was planned; plan the order again`, { planId: plan.id, iins: reserved.map((r) => r.iin) });
+    }
 
     const { rows: people } = await tx.query<Row>(
       `SELECT a.iin, p.last_name, p.first_name, p.patronymic, to_char(p.birth_date, 'DD.MM.YYYY') AS birth_date, p.region, p.district, p.mobile, p.mobile_on_egov, p.egov_account
-         FROM callup_assignments a JOIN persons p ON p.iin = a.iin WHERE a.plan_id = $1 ORDER BY a.cell, a.lottery_rank, a.iin`,
+         FROM callup_assignments a JOIN persons p ON p.iin = a.iin WHERE a.plan_id = $1
+          AND NOT EXISTS (SELECT 1 FROM callup_plan_removals r WHERE r.plan_id = a.plan_id AND r.iin = a.iin)
+        ORDER BY a.cell, a.lottery_rank, a.iin`,
       [plan.id],
     );
     const codes = await freshCodes(tx, rng, people.length);
