@@ -1,34 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { createUser } from '../src/modules/access/index.ts';
 import { SimulatedCellBroadcast, parseCap, startAlertDispatcher, validateCap } from '../src/modules/alerts/index.ts';
 import { SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
-import { ensureWebBuilt, launchBrowser } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { PASSWORD } from './helpers/staff.ts';
 import { addPeople, officer } from './helpers/summons.ts';
 
-const SHOTS = process.env.MOBILIZE_SCREENSHOTS ?? join(tmpdir(), 'mobilize-screenshots');
-
-async function signIn(page: Page, address: string, username: string): Promise<void> {
-  await page.goto(`${address}/alerts`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('form button[type=submit]');
-  await page.getByTestId('who').waitFor();
-}
-
 test('the alert composer in the browser: a regional officer composes an Almaty alert, cannot approve it, a second officer approves and publishes, the SMS go out to Almaty only, in Kazakh too', { timeout: 300_000 }, async (t) => {
-  const browser = await launchBrowser(t);
+  const browser = await launchWebBrowser(t);
   if (!browser) return;
-  ensureWebBuilt();
-  mkdirSync(SHOTS, { recursive: true });
   const db = await freshDb();
   const clock = systemClock;
   await addPeople(db, clock, [officer({ region: 'KZ-75', mobile: '+77010000101' }), officer({ region: 'KZ-75', mobile: '+77010000102' }), officer({ region: 'KZ-71', mobile: '+77010000103' })]);
@@ -40,12 +25,9 @@ test('the alert composer in the browser: a regional officer composes an Almaty a
   const dispatcher = startAlertDispatcher(db, { sms: { client, smsc: 'sim' }, cellBroadcast: new SimulatedCellBroadcast('cb', false) }, { batch: 100, clock, traffic: 'live', pollMs: 200 });
   const app = await buildApp({ db, clock });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1300, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { context, page, pageErrors } = await openPage(browser, { width: 1300, height: 900 });
   try {
-    await signIn(page, address, 'almaty.officer');
+    await signIn(page, address, 'almaty.officer', { path: '/alerts' });
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.getByText('No alerts yet.').waitFor();
     await page.getByRole('link', { name: 'New alert' }).click();
@@ -85,7 +67,7 @@ test('the alert composer in the browser: a regional officer composes an Almaty a
 
     await page.locator('header button.link').click();
     await page.locator('input[name=username]').waitFor();
-    await signIn(page, address, 'almaty.officer2');
+    await signIn(page, address, 'almaty.officer2', { path: '/alerts' });
     await page.goto(alertUrl);
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('approved, not yet published').waitFor();

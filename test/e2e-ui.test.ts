@@ -1,24 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SmscSimulator } from '../src/modules/sms/index.ts';
-import { ensureWebBuilt, launchBrowser } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
 import { startPlatform } from './helpers/platform.ts';
 
-// Screenshots go to a temporary folder; MOBILIZE_SCREENSHOTS=docs/screenshots refreshes the ones the README shows.
-const SHOTS = process.env.MOBILIZE_SCREENSHOTS ?? join(tmpdir(), 'mobilize-screenshots');
 const RECEIPT_DELAY_MS = 3000;
-
-async function signIn(page: Page, address: string, username: string, password: string): Promise<void> {
-  await page.goto(`${address}/`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('form button[type=submit]');
-  await page.getByTestId('who').waitFor();
-}
 
 async function signOut(page: Page): Promise<void> {
   await page.locator('header button.link').click();
@@ -28,23 +16,18 @@ async function signOut(page: Page): Promise<void> {
 const stage = async (page: Page, s: string) => Number((await page.getByTestId(`stage-${s}`).innerText()).replace(/\D/g, ''));
 
 test('the web UI end to end: readiness, registry, a call-up planned and approved by two officers, the funnel moving as the SMSC delivers, the citizen reporting a reason, in Kazakh too', { timeout: 600_000 }, async (t) => {
-  const browser = await launchBrowser(t);
+  const browser = await launchWebBrowser(t);
   if (!browser) return;
-  ensureWebBuilt();
-  mkdirSync(SHOTS, { recursive: true });
   // The platform sends through an SMSC simulator held here, so the test reads the citizen's sign-in code as a phone would.
   const smsc = await SmscSimulator.start({ seed: 7, delayShare: 1, delayMs: RECEIPT_DELAY_MS });
   const platform = await startPlatform(['--demo-persons', '3000', '--seed', '3', '--smsc', `127.0.0.1:${smsc.port}`]);
   const { address, passwords } = platform;
   const pw = (u: string) => passwords.get(u) ?? assert.fail(`no demo user ${u} in:\n${platform.output()}`);
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { context, page, pageErrors } = await openPage(browser, { width: 1400, height: 900 });
   const shot = (name: string, fullPage = false) => page.screenshot({ path: join(SHOTS, name), fullPage });
   try {
     // A regional officer signs in and lands on readiness: the map of the regions and the table beside it.
-    await signIn(page, address, 'almaty.officer', pw('almaty.officer'));
+    await signIn(page, address, 'almaty.officer', { password: pw('almaty.officer') });
     await page.locator('svg path.region').first().waitFor();
     assert.equal(await page.locator('svg path.region').count(), 20);
     await page.selectOption('select[name=measure]', 'liable');
@@ -93,7 +76,7 @@ test('the web UI end to end: readiness, registry, a call-up planned and approved
 
     // A second Almaty officer approves and issues the summonses.
     await signOut(page);
-    await signIn(page, address, 'almaty.officer2', pw('almaty.officer2'));
+    await signIn(page, address, 'almaty.officer2', { password: pw('almaty.officer2') });
     await page.goto(planUrl);
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Approved', { exact: true }).waitFor();
@@ -166,7 +149,7 @@ test('the web UI end to end: readiness, registry, a call-up planned and approved
     await shot('08-citizen-kk.png', true);
     await page.goto(`${address}/`);
     await page.getByRole('heading', { name: 'Қызметкерлердің кіруі' }).waitFor();
-    await signIn(page, address, 'almaty.officer', pw('almaty.officer'));
+    await signIn(page, address, 'almaty.officer', { password: pw('almaty.officer') });
     await page.getByRole('heading', { name: 'Өңірлер бойынша дайындық' }).waitFor();
     await page.locator('svg path.region').first().waitFor();
     await shot('09-dashboard-kk.png');

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PASSWORD } from './staff.ts';
 
 /** Debian's chromium (installed by .ci/run), or MOBILIZE_CHROMIUM; playwright-core never downloads a browser of its own. */
 export const CHROMIUM = process.env.MOBILIZE_CHROMIUM || '/usr/bin/chromium';
@@ -41,4 +43,43 @@ export function ensureWebBuilt(): void {
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   const r = spawnSync('npm', ['run', 'build:web'], { cwd: join(WEB, '..'), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build:web failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Screenshots go to a temporary folder; MOBILIZE_SCREENSHOTS=docs/screenshots refreshes the ones the README shows. */
+export const SHOTS = process.env.MOBILIZE_SCREENSHOTS ?? join(tmpdir(), 'mobilize-screenshots');
+
+/**
+ * What every web test starts with: the browser (null when skipped, as launchBrowser), the web UI built and the
+ * screenshots folder made. The build comes after the launch so that a skipped test builds nothing.
+ */
+export async function launchWebBrowser(t: TestContext): Promise<Browser | null> {
+  const browser = await launchBrowser(t);
+  if (!browser) return null;
+  ensureWebBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  return browser;
+}
+
+/**
+ * A page in a fresh English context (tests switch language through the UI, as a user does) and the uncaught errors
+ * of the page, which every test asserts are none at its end. The caller closes the context.
+ */
+export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', viewport });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { context, page, pageErrors };
+}
+
+/**
+ * Signs a member of staff in through the sign-in form shown at `path` (where they land afterwards) and waits until the
+ * header names them. The password is the test accounts' one unless given (the demo users of `mobilize start` have their own).
+ */
+export async function signIn(page: Page, address: string, username: string, { path = '/', password = PASSWORD }: { path?: string; password?: string } = {}): Promise<void> {
+  await page.goto(`${address}${path}`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('form button[type=submit]');
+  await page.getByTestId('who').waitFor();
 }

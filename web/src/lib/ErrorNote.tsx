@@ -11,6 +11,8 @@ const KNOWN: Record<string, Key> = {
   SUMMONS_NOTICE_TOO_SHORT: 'error.noticeTooShort',
   SELF_SERVICE_CODE_WRONG: 'citizen.codeWrong',
   SELF_SERVICE_THROTTLED: 'citizen.throttled',
+  TD_SELF_APPROVAL: 'error.tdSelfApproval',
+  TD_PLAN_INFEASIBLE: 'error.tdInfeasible',
 };
 
 export function ErrorNote({ error }: { error: unknown }) {

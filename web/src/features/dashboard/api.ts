@@ -1,4 +1,4 @@
-import type { Readiness, ReadinessMeasure } from '../../../../src/modules/readiness/index.ts';
+import type { FourTierReadiness, Readiness, ReadinessMeasure } from '../../../../src/modules/readiness/index.ts';
 import { api } from '../../lib/http.ts';
 
 // Types come from the server modules (type-only imports, erased from the bundle), so the two sides cannot drift.
@@ -7,6 +7,9 @@ export type Measure = ReadinessMeasure;
 export const MEASURES = ['persons', 'registered', 'reserve', 'reserveOfficers', 'liable', 'essentialWorkers', 'volunteers', 'withoutMobile'] as const satisfies readonly Measure[];
 
 export const readiness = () => api<Readiness>('GET', '/api/dashboard/readiness');
+
+export type { FourTierReadiness, Tier } from '../../../../src/modules/readiness/index.ts';
+export const tierReadiness = () => api<FourTierReadiness>('GET', '/api/dashboard/tiers');
 
 export interface RegionFeature {
   type: 'Feature';

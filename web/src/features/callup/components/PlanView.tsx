@@ -51,6 +51,11 @@ export function PlanView({ user, id }: { user: StaffUser; id: string }) {
         <div><span>{t('callup.filled')}</span><strong>{num(plan.report.totals.filled)}</strong></div>
         <div className={plan.report.totals.shortfall > 0 ? 'warn' : ''}><span>{t('callup.shortfall')}</span><strong data-testid="shortfall-total">{num(plan.report.totals.shortfall)}</strong></div>
       </div>
+      {plan.removals.length > 0 && (
+        <p className="warn" data-testid="plan-removals">
+          {t('callup.removed', { n: num(plan.removals.reduce((n, r) => n + r.removed, 0)), m: num(plan.shortfallAfterRemovals) })}
+        </p>
+      )}
       <table className="data" aria-label={t('callup.cells')}>
         <thead>
           <tr>
