@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Db } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
+import { isDomainError } from '../src/kernel/errors.ts';
 import { seededRng } from '../src/kernel/rng.ts';
 import { SmppClient, SmscSimulator, type SmscSimulatorOptions } from '../src/modules/sms/index.ts';
 import { SMS_PIPELINE, applyReceipts, dispatchPending, issuePlan, receiptInbox, showSummons, startDispatcher, summonsProof, type SmsGateway } from '../src/modules/summons/index.ts';
@@ -145,6 +146,62 @@ test('live and exercise dispatchers each claim only their own traffic; neither r
   assert.deepEqual([ex.submitted, ex.refused], [2, 0]);
   assert.ok(drillSim.messages.every((m) => m.text.startsWith('УЧЕНИЯ / ЖАТТЫҒУ / EXERCISE')));
   assert.equal(liveSim.messages.length, 2, 'nothing of the exercise reached the live SMSC');
+});
+
+/**
+ * A real refusal from the database: while `test_outage` names a table, inserts into it raise an error (a statement
+ * trigger), as a full disk or a lost connection would fail them.
+ */
+async function outageSwitch(tables: readonly string[]): Promise<{ on(): Promise<void>; off(): Promise<void> }> {
+  await db.transaction((tx) => tx.exec(`CREATE TABLE IF NOT EXISTS test_outage (tbl text PRIMARY KEY);
+    CREATE OR REPLACE FUNCTION test_outage_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM test_outage WHERE tbl = TG_TABLE_NAME) THEN RAISE EXCEPTION 'test outage: % refuses writes', TG_TABLE_NAME; END IF;
+      RETURN NULL;
+    END $$;`));
+  for (const t of tables) await db.transaction((tx) => tx.exec(`DROP TRIGGER IF EXISTS test_outage ON ${t}; CREATE TRIGGER test_outage BEFORE INSERT ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION test_outage_check();`));
+  return {
+    on: async () => void (await db.query('INSERT INTO test_outage SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [tables])),
+    off: async () => void (await db.query('DELETE FROM test_outage')),
+  };
+}
+
+test('the database refusing writes for a while: the dispatcher reports it, keeps what it sent and heard, and records it all once the database is back', async () => {
+  const people = await issued('outage', 6, 'education');
+  const ids = people.map((p) => p.id);
+  const outage = await outageSwitch(['summons_sms_messages', 'sms_receipts']);
+  await outage.on();
+  const s = await sim();
+  const errors: string[] = [];
+  const worker = startDispatcher(db, { sms: await gateway(s) }, { batch: 3, clock, pollMs: 20, maxRetryMs: 100, onError: (what, e) => errors.push(`${what}: ${e.message}`) });
+  await waitFor('every SMS sent and the failures reported', async () =>
+    s.messages.length === 6 && errors.some((e) => e.startsWith('recording')) && errors.some((e) => e.startsWith('storing')));
+  const recorded = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM summons_outbox WHERE channel = 'sms' AND state = 'submitted' AND summons_id = ANY($1::bigint[])", [ids]);
+  assert.equal(recorded[0]?.n, 0, 'nothing could be recorded during the outage');
+  assert.ok(errors.every((e) => /test outage: (summons_sms_messages|sms_receipts) refuses writes/.test(e)), errors.join('\n'));
+  await outage.off();
+  await waitFor('all recorded and reported', () => allReported(ids));
+  await worker.stop();
+  assert.equal(s.messages.length, 6, 'a send that could not be recorded at once is recorded later, never sent again');
+  for (const p of people) assert.equal(await legal(p.id), 'duly_notified', `summons ${p.id}`);
+});
+
+test('receipts that still cannot be stored when the inbox stops are named, not dropped in silence', async () => {
+  const people = await issued('outage-stop', 2, 'reconnaissance');
+  const outage = await outageSwitch(['sms_receipts']);
+  const s = await sim();
+  const gw = await gateway(s);
+  const errors: string[] = [];
+  const inbox = receiptInbox(db, gw, clock, { retryMs: 5, maxRetryMs: 10, onError: (what) => errors.push(what) });
+  await outage.on();
+  const sent = await dispatchPending(db, gw, { batch: 10, clock });
+  assert.equal(sent.submitted, 2);
+  const messageIds = s.messages.flatMap((m) => m.messageIds);
+  await gw.client.waitForReceipts(messageIds, 5_000);
+  await waitFor('a failed store reported', async () => errors.length > 0);
+  await assert.rejects(inbox.stop(), (e: unknown) => isDomainError(e, 'SMS_RECEIPTS_NOT_STORED') && [...messageIds].sort().join() === [...(e.details.messageIds as string[])].sort().join());
+  await outage.off();
+  for (const p of people) assert.equal(await legal(p.id), 'not_notified', 'no delivery report was stored');
 });
 
 test('the ledger refuses edits, and a deleted entry is found by the proof check', async () => {

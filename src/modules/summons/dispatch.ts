@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { isDomainError } from '../../kernel/errors.ts';
+import { DomainError, isDomainError } from '../../kernel/errors.ts';
 import { OneInFlight } from '../../kernel/one-in-flight.ts';
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
@@ -79,33 +79,93 @@ export async function dispatchPending(db: Db, gateway: SmsGateway, opts: Dispatc
   return countOutcomes(outcomes, true);
 }
 
+/** How a dispatcher reports a step that failed and will be tried again (default: a line on stderr). */
+export type ErrorReporter = (what: string, e: Error) => void;
+const toStderr: ErrorReporter = (what, e) => console.error(`dispatcher: ${what}: ${e.message}`);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Waits after the n-th failure in a row: `first` doubled each time, at most `max`. */
+const backoff = (n: number, first: number, max: number) => Math.min(first * 2 ** Math.max(0, n - 1), max);
+
+/** How many times a dispatcher being stopped still tries a failing write before it gives up on it. */
+const TRIES_WHEN_STOPPING = 3;
+
+export interface InboxOptions {
+  onError?: ErrorReporter;
+  /** First wait before storing again after a failure, doubled each time up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
 /**
  * Stores every receipt the gateway's client hears, those that arrive together in one statement (one writer at a
- * time, so the pool stays free for the dispatcher); `stop` waits until those already heard are stored.
+ * time, so the pool stays free for the dispatcher). The SMSC counts a receipt as handed over once the client acks
+ * it, so a failed write is kept and tried again (with backoff) rather than dropped. `stop` stores what was heard;
+ * if the database still refuses after a few tries it throws, naming how many receipts were not stored.
  */
-export function receiptInbox(db: Db, gateway: SmsGateway, clock: Clock): { stop(): Promise<void> } {
+export function receiptInbox(db: Db, gateway: SmsGateway, clock: Clock, opts: InboxOptions = {}): { stop(): Promise<void> } {
+  const report = opts.onError ?? toStderr;
+  const first = opts.retryMs ?? 250;
+  const max = opts.maxRetryMs ?? 30_000;
   let buffer: DeliveryReceipt[] = [];
-  let writing: Promise<void> | null = null;
-  const flush = (): Promise<void> => {
-    if (writing || buffer.length === 0) return writing ?? Promise.resolve();
+  let writing: Promise<boolean> | null = null;
+  let failures = 0;
+  let retry: NodeJS.Timeout | null = null;
+  let stopped = false;
+  /** One write of everything buffered; true when it was stored (or there was nothing to store). */
+  const write = (): Promise<boolean> => {
+    if (writing) return writing;
+    if (buffer.length === 0) return Promise.resolve(true);
     const rs = buffer;
     buffer = [];
-    writing = storeReceipts(db, gateway.smsc, rs, clock)
-      .catch((e: unknown) => console.error(`${rs.length} receipt(s) not stored: ${(e as Error).message}`))
-      .finally(() => {
-        writing = null;
-        void flush();
-      });
+    writing = storeReceipts(db, gateway.smsc, rs, clock).then(
+      () => {
+        failures = 0;
+        return true;
+      },
+      (e: unknown) => {
+        buffer = rs.concat(buffer);
+        failures++;
+        report(`storing ${rs.length} delivery receipt(s), kept to try again`, e as Error);
+        return false;
+      },
+    ).finally(() => {
+      writing = null;
+    });
     return writing;
+  };
+  const flush = (): void => {
+    if (writing || retry || stopped) return;
+    void write().then((ok) => {
+      if (stopped) return;
+      if (ok) {
+        if (buffer.length > 0) flush();
+        return;
+      }
+      retry = setTimeout(() => {
+        retry = null;
+        flush();
+      }, backoff(failures, first, max));
+    });
   };
   const off = gateway.client.onReceipt((r) => {
     buffer.push(r);
-    void flush();
+    flush();
   });
   return {
     async stop() {
       off();
-      while (writing || buffer.length > 0) await flush();
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
+      for (let tries = 0; ; ) {
+        if (writing) await writing;
+        if (buffer.length === 0) return;
+        if (await write()) continue;
+        if (++tries >= TRIES_WHEN_STOPPING) {
+          throw new DomainError('SMS_RECEIPTS_NOT_STORED', `${buffer.length} delivery receipt(s) heard from ${gateway.smsc} could not be stored`, { smsc: gateway.smsc, messageIds: buffer.map((r) => r.messageId) });
+        }
+        await sleep(backoff(tries, first, max));
+      }
     },
   };
 }
@@ -131,6 +191,12 @@ export interface DispatcherOptions extends DispatchOptions {
   pollMs?: number;
   /** How often the read status of each posted e-Gov message is asked for. */
   readPollMs?: number;
+  /**
+   * Told of every step that failed (a claim, a record, receipts): the dispatcher does not stop on a failure, it waits
+   * (pollMs doubled per failure in a row, at most maxRetryMs) and goes on. Default: a line on stderr.
+   */
+  onError?: ErrorReporter;
+  maxRetryMs?: number;
 }
 
 /**
@@ -156,21 +222,37 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   const abort = { aborted: false };
   const totals = zero();
   const egovTotals = { ...zero(), readReports: 0 };
-  const inbox = sms ? receiptInbox(db, sms, opts.clock) : null;
+  const report = opts.onError ?? toStderr;
+  const pollMs = opts.pollMs ?? 500;
+  const maxRetryMs = opts.maxRetryMs ?? 30_000;
+  const inbox = sms ? receiptInbox(db, sms, opts.clock, { onError: report, retryMs: pollMs, maxRetryMs }) : null;
   let stopping = false;
   const wakers = new Set<() => void>();
-  const loop = async (round: () => Promise<number>): Promise<void> => {
+  // Stopping cuts waits short: a pause is at most pollMs then, so a stop is not held up by a long backoff.
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(t);
+        wakers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, stopping ? Math.min(ms, pollMs) : ms);
+      wakers.add(wake);
+    });
+  // A round that throws (the database or a channel failing) is reported and tried again after a growing pause; the
+  // dispatcher keeps running, as sends already claimed come back to the queue once their lease runs out.
+  const loop = async (channel: string, round: () => Promise<number>): Promise<void> => {
+    let failures = 0;
     while (!stopping) {
-      const busy = await round();
-      if (busy === 0 && !stopping) await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(t);
-          wakers.delete(wake);
-          resolve();
-        };
-        const t = setTimeout(wake, opts.pollMs ?? 500);
-        wakers.add(wake);
-      });
+      let busy = 0;
+      try {
+        busy = await round();
+        failures = 0;
+      } catch (e) {
+        failures++;
+        report(`${channel} round failed (${failures} in a row)`, e as Error);
+      }
+      if (busy === 0 && !stopping) await pause(failures > 0 ? backoff(failures, pollMs, maxRetryMs) : pollMs);
     }
   };
   const round = { ...opts, workerId, abort };
@@ -182,13 +264,26 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     const recorder = new OneInFlight();
     const held = new Set<number>();
     const onWire: Promise<SendOutcome[]>[] = [];
+    // What was sent is known only here until it is recorded, so a failed record is tried again (sending it again
+    // would repeat the messages); a dispatcher being stopped gives up after a few tries and the rows go back to the
+    // queue when their lease runs out.
     const record = (outcomes: SendOutcome[]) =>
       recorder.submit(async () => {
-        await recordBatch(db, sms, outcomes, round);
+        for (let tries = 1; ; tries++) {
+          try {
+            await recordBatch(db, sms, outcomes, round);
+            addCounts(totals, { ...countOutcomes(outcomes, true), claimed: 0 });
+            break;
+          } catch (e) {
+            const givingUp = abort.aborted || (stopping && tries >= TRIES_WHEN_STOPPING);
+            report(`recording ${outcomes.length} SMS sends${givingUp ? ' failed; left for their lease to run out' : `, try ${tries}; trying again`}`, e as Error);
+            if (givingUp) break;
+            await pause(backoff(tries, pollMs, maxRetryMs));
+          }
+        }
         for (const o of outcomes) held.delete(o.send.id);
-        addCounts(totals, { ...countOutcomes(outcomes, true), claimed: 0 });
       });
-    const smsLoop = loop(async () => {
+    const smsLoop = loop('SMS', async () => {
       while (onWire.length < SMS_PIPELINE && !stopping) {
         const claimed = await claimSends(db, { channel: 'sms', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, skip: [...held], ...(opts.traffic ? { traffic: opts.traffic } : {}) });
         if (claimed.length === 0) break;
@@ -218,7 +313,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     );
   }
   if (egov) {
-    loops.push(loop(async () => {
+    loops.push(loop('e-Gov', async () => {
       const c = await dispatchEgov(db, egov, round);
       addCounts(egovTotals, c);
       if (stopping) return c.claimed;
@@ -237,14 +332,17 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
       if (o.abort) abort.aborted = true;
       for (const w of [...wakers]) w();
       await running;
-      if (sms && inbox) {
-        // The client is closed before the inbox stops listening: a receipt the SMSC hands to this connection is acked
-        // on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
-        await sms.client.close();
-        await inbox.stop();
-        if (!o.abort) await applyReceipts(db, opts.clock);
+      try {
+        if (sms && inbox) {
+          // The client is closed before the inbox stops listening: a receipt the SMSC hands to this connection is
+          // acked on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
+          await sms.client.close();
+          await inbox.stop();
+          if (!o.abort) await applyReceipts(db, opts.clock);
+        }
+      } finally {
+        await egov?.client.close();
       }
-      await egov?.client.close();
     },
   };
 }
