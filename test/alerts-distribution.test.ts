@@ -17,7 +17,8 @@ import {
 } from '../src/modules/alerts/index.ts';
 import { EXERCISE_MARK, SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
 import { cancelText, floodContent, newAlert } from './helpers/alerts.ts';
-import { freshDb } from './helpers/db.ts';
+import { freshDb, outageSwitch } from './helpers/db.ts';
+import { waitFor } from './helpers/wait.ts';
 import { addPeople, officer } from './helpers/summons.ts';
 
 const clock = fixedClock('2026-11-23T06:00:00Z');
@@ -156,4 +157,23 @@ test('the running dispatcher sends and counts delivery receipts per alert', asyn
   assert.equal(delivered, 2);
   assert.equal(d.totals.sms.submitted, 2);
   assert.equal(d.totals.cell_broadcast.submitted, 1);
+});
+
+test('the running dispatcher goes on after the database refused its claims for a while, and says so', async () => {
+  const outage = await outageSwitch(db, ['alert_outbox'], 'UPDATE');
+  await outage.on();
+  const id = await published('Actual', ['KZ-71']);
+  const s = await sim();
+  const errors: string[] = [];
+  const d = startAlertDispatcher(db, { sms: await smsGateway(s, false) }, { batch: 50, clock, traffic: 'live', pollMs: 20, maxRetryMs: 100, onError: (what, e) => errors.push(`${what}: ${e.message}`) });
+  try {
+    await waitFor('the failed claims reported', async () => errors.length >= 2);
+    assert.equal(s.messages.length, 0, 'nothing claimed, nothing sent');
+    assert.match(errors[0] ?? '', /^alert sms round failed \(1 in a row\): test outage: alert_outbox refuses writes/);
+    await outage.off();
+    await waitFor('the SMS sent', async () => (await outbox(id)).some((o) => o.channel === 'sms' && o.state === 'submitted'));
+  } finally {
+    await d.stop();
+  }
+  assert.deepEqual(s.messages.map((m) => `+${m.destination}`), [astana.mobile]);
 });

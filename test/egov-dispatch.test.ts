@@ -7,6 +7,7 @@ import { EgovClient, EgovSimulator, type EgovSimulatorOptions } from '../src/mod
 import { SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
 import { checkLedger, dispatchEgov, issuePlan, pollEgovReads, showSummons, startDispatcher, type EgovGateway, type SmsGateway } from '../src/modules/summons/index.ts';
 import { freshDb } from './helpers/db.ts';
+import { waitFor } from './helpers/wait.ts';
 import { addPeople, approvedPlan, officer, order } from './helpers/summons.ts';
 
 const clock = fixedClock('2026-11-23T06:00:00Z');
@@ -54,14 +55,6 @@ async function issued(name: string, count: number, specialty: string, exercise =
   const r = await issuePlan(db, String(planId), { actor: 'officer-b', clock, appearanceAt, rng: seededRng(name) });
   assert.equal(r.queuedEgov, count);
   return db.query<Issued>('SELECT id::text AS id, iin FROM summonses WHERE plan_id = $1 ORDER BY id', [planId]);
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const ids = (people: readonly Issued[]) => people.map((p) => p.id);

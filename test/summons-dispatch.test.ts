@@ -6,7 +6,8 @@ import { isDomainError } from '../src/kernel/errors.ts';
 import { seededRng } from '../src/kernel/rng.ts';
 import { SmppClient, SmscSimulator, type SmscSimulatorOptions } from '../src/modules/sms/index.ts';
 import { SMS_PIPELINE, applyReceipts, dispatchPending, issuePlan, receiptInbox, showSummons, startDispatcher, summonsProof, type SmsGateway } from '../src/modules/summons/index.ts';
-import { freshDb } from './helpers/db.ts';
+import { freshDb, outageSwitch } from './helpers/db.ts';
+import { waitFor } from './helpers/wait.ts';
 import { addPeople, approvedPlan, officer, order } from './helpers/summons.ts';
 
 const clock = fixedClock('2026-11-23T06:00:00Z');
@@ -40,14 +41,6 @@ async function issued(id: string, count: number, specialty: string, exercise = f
   const planId = await approvedPlan(db, clock, order(id, count, exercise, specialty));
   await issuePlan(db, String(planId), { actor: 'officer-b', clock, appearanceAt, rng: seededRng(id) });
   return db.query<{ id: string; mobile: string }>("SELECT s.id::text AS id, o.destination AS mobile FROM summonses s JOIN summons_outbox o ON o.summons_id = s.id AND o.channel = 'sms' WHERE s.plan_id = $1 ORDER BY s.id", [planId]);
-}
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Every recorded SMSC message id of these summonses has its receipt in the ledger (e-Gov rows are not sent here). */
@@ -148,28 +141,10 @@ test('live and exercise dispatchers each claim only their own traffic; neither r
   assert.equal(liveSim.messages.length, 2, 'nothing of the exercise reached the live SMSC');
 });
 
-/**
- * A real refusal from the database: while `test_outage` names a table, inserts into it raise an error (a statement
- * trigger), as a full disk or a lost connection would fail them.
- */
-async function outageSwitch(tables: readonly string[]): Promise<{ on(): Promise<void>; off(): Promise<void> }> {
-  await db.transaction((tx) => tx.exec(`CREATE TABLE IF NOT EXISTS test_outage (tbl text PRIMARY KEY);
-    CREATE OR REPLACE FUNCTION test_outage_check() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF EXISTS (SELECT 1 FROM test_outage WHERE tbl = TG_TABLE_NAME) THEN RAISE EXCEPTION 'test outage: % refuses writes', TG_TABLE_NAME; END IF;
-      RETURN NULL;
-    END $$;`));
-  for (const t of tables) await db.transaction((tx) => tx.exec(`DROP TRIGGER IF EXISTS test_outage ON ${t}; CREATE TRIGGER test_outage BEFORE INSERT ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION test_outage_check();`));
-  return {
-    on: async () => void (await db.query('INSERT INTO test_outage SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [tables])),
-    off: async () => void (await db.query('DELETE FROM test_outage')),
-  };
-}
-
 test('the database refusing writes for a while: the dispatcher reports it, keeps what it sent and heard, and records it all once the database is back', async () => {
   const people = await issued('outage', 6, 'education');
   const ids = people.map((p) => p.id);
-  const outage = await outageSwitch(['summons_sms_messages', 'sms_receipts']);
+  const outage = await outageSwitch(db, ['summons_sms_messages', 'sms_receipts']);
   await outage.on();
   const s = await sim();
   const errors: string[] = [];
@@ -188,7 +163,7 @@ test('the database refusing writes for a while: the dispatcher reports it, keeps
 
 test('receipts that still cannot be stored when the inbox stops are named, not dropped in silence', async () => {
   const people = await issued('outage-stop', 2, 'reconnaissance');
-  const outage = await outageSwitch(['sms_receipts']);
+  const outage = await outageSwitch(db, ['sms_receipts']);
   const s = await sim();
   const gw = await gateway(s);
   const errors: string[] = [];

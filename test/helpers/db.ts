@@ -88,3 +88,25 @@ export async function raceOnLock<T>(db: Db, lockSql: string, params: unknown[], 
   await holder;
   return results;
 }
+
+/**
+ * A real refusal from the database: once `on()`, writes (`event`) to the named tables raise an error from a statement
+ * trigger, as a full disk or a lost connection would fail them; `off()` lets them through again.
+ */
+export async function outageSwitch(db: Db, tables: readonly string[], event: 'INSERT' | 'UPDATE' = 'INSERT'): Promise<{ on(): Promise<void>; off(): Promise<void> }> {
+  await db.transaction((tx) =>
+    tx.exec(`CREATE TABLE IF NOT EXISTS test_outage (tbl text PRIMARY KEY);
+      CREATE OR REPLACE FUNCTION test_outage_check() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM test_outage WHERE tbl = TG_TABLE_NAME) THEN RAISE EXCEPTION 'test outage: % refuses writes', TG_TABLE_NAME; END IF;
+        RETURN NULL;
+      END $$;`),
+  );
+  for (const t of tables) {
+    await db.transaction((tx) => tx.exec(`DROP TRIGGER IF EXISTS test_outage ON ${t}; CREATE TRIGGER test_outage BEFORE ${event} ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION test_outage_check();`));
+  }
+  return {
+    on: async () => void (await db.query('INSERT INTO test_outage SELECT unnest($1::text[]) ON CONFLICT DO NOTHING', [tables])),
+    off: async () => void (await db.query('DELETE FROM test_outage')),
+  };
+}

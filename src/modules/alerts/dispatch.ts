@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isDomainError } from '../../kernel/errors.ts';
+import { Rounds, type ErrorReporter } from '../../kernel/rounds.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { regionArea } from './area.ts';
@@ -172,41 +173,60 @@ export interface AlertDispatcherHandle {
   stop(): Promise<void>;
 }
 
-/** The long-running alert dispatcher: one loop per channel it has a gateway for. Stopping it closes the gateways. */
-export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: AlertDispatchOptions & { pollMs?: number }): AlertDispatcherHandle {
+/**
+ * The long-running alert dispatcher: one loop per channel it has a gateway for. A round that fails is reported
+ * (onError, default stderr) and tried again after a growing pause. Stopping it closes the gateways.
+ */
+export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: AlertDispatchOptions & { pollMs?: number; maxRetryMs?: number; onError?: ErrorReporter }): AlertDispatcherHandle {
   const workerId = opts.workerId ?? randomUUID();
   const zero = (): AlertDispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, superseded: 0, expired: 0 });
   const totals = { sms: zero(), cell_broadcast: zero() };
   const early: DeliveryReceipt[] = [];
-  let stopping = false;
-  const wakers = new Set<() => void>();
+  const report = opts.onError ?? ((what: string, e: Error) => console.error(`alert dispatcher: ${what}: ${e.message}`));
+  const rounds = new Rounds({ pollMs: opts.pollMs ?? 500, maxRetryMs: opts.maxRetryMs ?? 30_000, onError: report });
   const sms = gateways.sms;
+  // A receipt that cannot be applied now (its submit not yet recorded, or the database failing) waits for the next round.
   const off = sms?.client.onReceipt((r) => {
-    void applyReceipt(db, sms.smsc, r).then((ok) => ok || early.push(r), (e: unknown) => console.error(`alert receipt ${r.messageId}: ${(e as Error).message}`));
+    void applyReceipt(db, sms.smsc, r).then(
+      (ok) => ok || early.push(r),
+      (e: unknown) => {
+        early.push(r);
+        report(`alert receipt ${r.messageId} kept to apply later`, e as Error);
+      },
+    );
   });
-  const loop = async (channel: AlertChannel) => {
-    while (!stopping) {
-      const c = await dispatchAlerts(db, gateways, channel, { ...opts, workerId });
-      for (const k of Object.keys(c) as (keyof AlertDispatchCounts)[]) totals[channel][k] += c[k];
-      if (channel === 'sms' && sms) for (const r of early.splice(0)) if (!(await applyReceipt(db, sms.smsc, r))) early.push(r);
-      if (c.claimed === 0 && !stopping) await new Promise<void>((resolve) => {
-        const wake = () => { clearTimeout(t); wakers.delete(wake); resolve(); };
-        const t = setTimeout(wake, opts.pollMs ?? 500);
-        wakers.add(wake);
-      });
+  const applyEarly = async () => {
+    if (!sms) return;
+    const waiting = early.splice(0);
+    for (let i = 0; i < waiting.length; i++) {
+      try {
+        if (!(await applyReceipt(db, sms.smsc, waiting[i] as DeliveryReceipt))) early.push(waiting[i] as DeliveryReceipt);
+      } catch (e) {
+        early.push(...waiting.slice(i));
+        throw e;
+      }
     }
   };
+  const loop = (channel: AlertChannel) =>
+    rounds.loop(`alert ${channel}`, async () => {
+      const c = await dispatchAlerts(db, gateways, channel, { ...opts, workerId });
+      for (const k of Object.keys(c) as (keyof AlertDispatchCounts)[]) totals[channel][k] += c[k];
+      if (channel === 'sms') await applyEarly();
+      return c.claimed;
+    });
   const running = Promise.all([...(sms ? [loop('sms')] : []), ...(gateways.cellBroadcast ? [loop('cell_broadcast')] : [])]);
   return {
     totals,
     async stop() {
-      stopping = true;
-      for (const w of [...wakers]) w();
+      rounds.stop();
       await running;
-      if (sms) for (const r of early.splice(0)) await applyReceipt(db, sms.smsc, r);
-      off?.();
-      await sms?.client.close();
-      await gateways.cellBroadcast?.close?.();
+      try {
+        await sms?.client.close();
+        off?.();
+        await applyEarly();
+      } finally {
+        await gateways.cellBroadcast?.close?.();
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError, isDomainError } from '../../kernel/errors.ts';
 import { OneInFlight } from '../../kernel/one-in-flight.ts';
+import { Rounds, backoff, type ErrorReporter } from '../../kernel/rounds.ts';
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
@@ -79,12 +80,8 @@ export async function dispatchPending(db: Db, gateway: SmsGateway, opts: Dispatc
   return countOutcomes(outcomes, true);
 }
 
-/** How a dispatcher reports a step that failed and will be tried again (default: a line on stderr). */
-export type ErrorReporter = (what: string, e: Error) => void;
 const toStderr: ErrorReporter = (what, e) => console.error(`dispatcher: ${what}: ${e.message}`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-/** Waits after the n-th failure in a row: `first` doubled each time, at most `max`. */
-const backoff = (n: number, first: number, max: number) => Math.min(first * 2 ** Math.max(0, n - 1), max);
 
 /** How many times a dispatcher being stopped still tries a failing write before it gives up on it. */
 const TRIES_WHEN_STOPPING = 3;
@@ -226,35 +223,9 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   const pollMs = opts.pollMs ?? 500;
   const maxRetryMs = opts.maxRetryMs ?? 30_000;
   const inbox = sms ? receiptInbox(db, sms, opts.clock, { onError: report, retryMs: pollMs, maxRetryMs }) : null;
-  let stopping = false;
-  const wakers = new Set<() => void>();
-  // Stopping cuts waits short: a pause is at most pollMs then, so a stop is not held up by a long backoff.
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(t);
-        wakers.delete(wake);
-        resolve();
-      };
-      const t = setTimeout(wake, stopping ? Math.min(ms, pollMs) : ms);
-      wakers.add(wake);
-    });
   // A round that throws (the database or a channel failing) is reported and tried again after a growing pause; the
   // dispatcher keeps running, as sends already claimed come back to the queue once their lease runs out.
-  const loop = async (channel: string, round: () => Promise<number>): Promise<void> => {
-    let failures = 0;
-    while (!stopping) {
-      let busy = 0;
-      try {
-        busy = await round();
-        failures = 0;
-      } catch (e) {
-        failures++;
-        report(`${channel} round failed (${failures} in a row)`, e as Error);
-      }
-      if (busy === 0 && !stopping) await pause(failures > 0 ? backoff(failures, pollMs, maxRetryMs) : pollMs);
-    }
-  };
+  const rounds = new Rounds({ pollMs, maxRetryMs, onError: report });
   const round = { ...opts, workerId, abort };
   const loops: Promise<void>[] = [];
   if (sms) {
@@ -275,16 +246,16 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
             addCounts(totals, { ...countOutcomes(outcomes, true), claimed: 0 });
             break;
           } catch (e) {
-            const givingUp = abort.aborted || (stopping && tries >= TRIES_WHEN_STOPPING);
+            const givingUp = abort.aborted || (rounds.stopping && tries >= TRIES_WHEN_STOPPING);
             report(`recording ${outcomes.length} SMS sends${givingUp ? ' failed; left for their lease to run out' : `, try ${tries}; trying again`}`, e as Error);
             if (givingUp) break;
-            await pause(backoff(tries, pollMs, maxRetryMs));
+            await rounds.pause(backoff(tries, pollMs, maxRetryMs));
           }
         }
         for (const o of outcomes) held.delete(o.send.id);
       });
-    const smsLoop = loop('SMS', async () => {
-      while (onWire.length < SMS_PIPELINE && !stopping) {
+    const smsLoop = rounds.loop('SMS', async () => {
+      while (onWire.length < SMS_PIPELINE && !rounds.stopping) {
         const claimed = await claimSends(db, { channel: 'sms', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, skip: [...held], ...(opts.traffic ? { traffic: opts.traffic } : {}) });
         if (claimed.length === 0) break;
         for (const c of claimed) held.add(c.id);
@@ -294,7 +265,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
       const oldest = onWire.shift();
       if (!oldest) {
         await recorder.drain();
-        if (!stopping) await applyReceipts(db, opts.clock);
+        if (!rounds.stopping) await applyReceipts(db, opts.clock);
         return 0;
       }
       const outcomes = await oldest;
@@ -313,10 +284,10 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     );
   }
   if (egov) {
-    loops.push(loop('e-Gov', async () => {
+    loops.push(rounds.loop('e-Gov', async () => {
       const c = await dispatchEgov(db, egov, round);
       addCounts(egovTotals, c);
-      if (stopping) return c.claimed;
+      if (rounds.stopping) return c.claimed;
       const r = await pollEgovReads(db, egov, { batch: opts.batch, clock: opts.clock, ...(opts.readPollMs !== undefined ? { readPollMs: opts.readPollMs } : {}), actor: opts.actor ?? `dispatcher:${workerId}` });
       egovTotals.readReports += r.recorded;
       return c.claimed + r.checked;
@@ -328,9 +299,8 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     totals,
     egovTotals,
     async stop(o = {}) {
-      stopping = true;
       if (o.abort) abort.aborted = true;
-      for (const w of [...wakers]) w();
+      rounds.stop();
       await running;
       try {
         if (sms && inbox) {
