@@ -143,6 +143,7 @@ const MATRIX: Row[] = [
   { what: 'form a cyber unit', method: 'POST', url: () => '/api/infra/cyber-units/form', body: {}, allowed: ['coordinator', 'almaty.officer'] },
   { what: 'read a cyber unit with members', method: 'GET', url: () => '/api/infra/cyber-units/999999', allowed: ['coordinator', 'almaty.officer'] },
   { what: 'add a cyber unit member', method: 'POST', url: () => '/api/infra/cyber-units/999999/members', body: {}, allowed: ['coordinator', 'almaty.officer'] },
+  { what: 'remove a cyber unit member', method: 'POST', url: () => '/api/infra/cyber-units/999999/members/900101300011/remove', body: {}, allowed: ['coordinator', 'almaty.officer'] },
   { what: 'list incidents', method: 'GET', url: () => '/api/infra/incidents', allowed: ['coordinator', 'almaty.officer'] },
   { what: 'open an incident', method: 'POST', url: () => '/api/infra/incidents', body: {}, allowed: ['coordinator', 'almaty.officer'] },
   { what: 'read an incident', method: 'GET', url: () => '/api/infra/incidents/999999', allowed: ['coordinator', 'almaty.officer'] },

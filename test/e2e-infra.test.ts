@@ -37,7 +37,7 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
     await page.selectOption('select[name=kind]', 'telecom');
     await page.getByText('1 objects').waitFor();
     assert.deepEqual(await objects.locator('tbody td.mono:first-child').allInnerTexts(), ['KZ-75-TEL']);
-    await page.screenshot({ path: join(SHOTS, '20-infra-objects.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '17-infra-objects.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Cyber units' }).click();
     await page.getByRole('button', { name: 'Members' }).click();
@@ -46,6 +46,13 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
     assert.match(await members.innerText(), /lead.*Оспанов/s);
     const reads = await db.query("SELECT 1 FROM audit_log WHERE action = 'infra.cyber_unit.members.read' AND actor = 'user:almaty.officer'");
     assert.equal(reads.length, 1, 'the member view is audited');
+    await members.getByRole('button', { name: 'Remove' }).click();
+    await members.getByLabel('Reason for removal').fill('переведён в другой регион');
+    await members.getByRole('button', { name: 'Remove from the unit' }).click();
+    await page.getByRole('table', { name: 'Cyber units' }).getByText('0 / 5').waitFor();
+    assert.equal(await members.locator('tbody tr').count(), 0);
+    const removal = await db.query<{ details: { reason: string } }>("SELECT details FROM audit_log WHERE action = 'infra.cyber_unit.member.remove' AND actor = 'user:almaty.officer'");
+    assert.deepEqual(removal.map((r) => r.details.reason), ['переведён в другой регион']);
 
     await page.getByRole('link', { name: 'Incident log' }).click();
     await page.getByRole('link', { name: 'DDoS на узел связи' }).click();
@@ -59,7 +66,7 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
     assert.match(await page.locator('ol').innerText(), /contained · user:almaty\.officer: Фильтрация у провайдера/);
     const entries = await db.query<{ kind: string }>('SELECT kind FROM infra_incident_entries WHERE incident_id = $1 ORDER BY seq', [incident.id]);
     assert.deepEqual(entries.map((e) => e.kind), ['open', 'contain']);
-    await page.screenshot({ path: join(SHOTS, '21-infra-incident.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '18-infra-incident.png'), fullPage: true });
 
     await page.selectOption('select.lang', 'kk');
     await page.getByRole('link', { name: 'Оқиғалар журналы' }).waitFor();

@@ -93,4 +93,17 @@ test('cyber unit and incident over HTTP: formed from the pool, members shown onl
   assert.equal((await call('astana.officer', 'GET', `/api/infra/incidents/${id}`)).statusCode, 404);
   const readiness = (await call('almaty.officer', 'GET', '/api/infra/readiness')).json().regions;
   assert.deepEqual(readiness, [{ region: 'KZ-75', measures: { objects: 1, nationalObjects: 1, cyberUnits: 1, cyberReservists: 1, cyberFill: 25, openIncidents: 1, criticalOpenIncidents: 1 } }]);
+
+  const remove = (user: string, body: unknown) => call(user, 'POST', `/api/infra/cyber-units/${unit.id}/members/${coder.iin}/remove`, body);
+  assert.equal((await remove('astana.officer', { reason: 'moved to Astana' })).statusCode, 404, "another region's unit is not there to change");
+  const noReason = await remove('almaty.officer', {});
+  assert.deepEqual([noReason.statusCode, noReason.json().error.code], [400, 'INFRA_INVALID_UNIT']);
+  const removed = await remove('almaty.officer', { reason: 'moved to Astana' });
+  assert.deepEqual([removed.statusCode, removed.json().members], [200, 0], removed.body);
+  const twice = await remove('almaty.officer', { reason: 'moved to Astana' });
+  assert.deepEqual([twice.statusCode, twice.json().error.code], [404, 'INFRA_PERSON_NOT_FOUND']);
+  const [entry] = await db.query<{ actor: string; subject: string; details: Record<string, unknown> }>("SELECT actor, subject, details FROM audit_log WHERE action = 'infra.cyber_unit.member.remove'");
+  assert.deepEqual(entry, { actor: 'user:almaty.officer', subject: `person:${coder.iin}`, details: { unit: unit.code, role: 'lead', reason: 'moved to Astana' } });
+  const rejoined = await call('coordinator', 'POST', `/api/infra/cyber-units/${unit.id}/members`, { iin: coder.iin, role: 'analyst' });
+  assert.deepEqual([rejoined.statusCode, rejoined.json().members], [201, 1], 'once out, the person may join a unit again');
 });

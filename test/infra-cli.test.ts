@@ -47,6 +47,12 @@ test('mobilize infra: a bad CSV is refused line by line with nothing written; th
   const formed = await run(['infra', 'cyber-unit', 'form', '--region', 'KZ-75', '--name', 'Киберрезерв Алматы', '--size', '5', '--apply']);
   assert.equal(formed.code, 0, formed.err);
   assert.match(formed.out, /unit #\d+ CYB-KZ-75-01 formed with 2 of 5/);
+  const member = /^(\d{12})\t/m.exec(formed.out)?.[1] as string;
+  const noReason = await run(['infra', 'cyber-unit', 'remove-member', 'CYB-KZ-75-01', '--iin', member]);
+  assert.equal(noReason.code, 1, 'commander refuses a missing --reason');
+  const left = await run(['infra', 'cyber-unit', 'remove-member', 'CYB-KZ-75-01', '--iin', member, '--reason', 'переехал']);
+  assert.equal(left.code, 0, left.err);
+  assert.equal(left.out, `${member} left CYB-KZ-75-01 (1 of 5)\n`);
 
   const opened = await run(['infra', 'incident', 'open', '--object', String(tel), '--kind', 'cyber', '--severity', 'high', '--title', 'Сканирование портов', '--reported-at', '2026-11-23T10:15:00+05:00', '--responding', 'CYB-KZ-75-01']);
   assert.equal(opened.code, 0, opened.err);

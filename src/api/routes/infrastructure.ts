@@ -11,6 +11,8 @@ import {
   NewCyberUnit,
   NewIncident,
   NewMember,
+  RemoveMember,
+  removeCyberMember,
   ObjectInput,
   ObjectPatch,
   ObjectQuery,
@@ -36,6 +38,7 @@ import type { Auth } from '../auth.ts';
 import { doc } from '../openapi.ts';
 
 const Id = z.object({ id: z.string().regex(/^\d{1,15}$/) });
+const MemberParams = z.object({ id: z.string().regex(/^\d{1,15}$/), iin: z.string().regex(/^\d{12}$/) });
 const RegionQuery = z.object({ region: z.string().optional() }).strict();
 const CsvBody = z.object({ csv: z.string().min(1).max(1_000_000) }).strict();
 const TAGS = ['infrastructure'];
@@ -116,6 +119,12 @@ export function infrastructureRoutes(app: FastifyInstance, opts: { db: Db; clock
   app.post('/api/infra/cyber-units/:id/members', { schema: doc({ summary: 'Add a member to a cyber unit (skill rule, one unit per person, not held by a call-up)', tags: TAGS, auth: 'staff', permission: 'infra.cyber.write', params: Id, body: NewMember }) }, async (req, reply) => {
     const c = await ctx(req, 'infra.cyber.write');
     return reply.status(201).send(await addCyberMember(db, idOf(req, 'UNIT'), req.body ?? {}, c));
+  });
+
+  app.post('/api/infra/cyber-units/:id/members/:iin/remove', { schema: doc({ summary: 'Take a member out of a cyber unit, with the reason (audited)', tags: TAGS, auth: 'staff', permission: 'infra.cyber.write', params: MemberParams, body: RemoveMember }) }, async (req) => {
+    const c = await ctx(req, 'infra.cyber.write');
+    const { iin } = parse(MemberParams, req.params, 'member');
+    return removeCyberMember(db, idOf(req, 'UNIT'), iin, req.body ?? {}, c);
   });
 
   app.get('/api/infra/incidents', { schema: doc({ summary: 'Incident log, newest first (times in +05:00)', tags: TAGS, auth: 'staff', permission: 'infra.incidents.read', query: IncidentQuery }) }, async (req) => {

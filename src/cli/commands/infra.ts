@@ -7,6 +7,7 @@ import { DomainError, isDomainError } from '../../kernel/errors.ts';
 import {
   NATIONAL,
   addCyberMember,
+  removeCyberMember,
   createObject,
   formCyberUnit,
   importObjectsCsv,
@@ -118,6 +119,14 @@ export function infraCommands(program: Command): void {
       await withContext(async ({ db, actor }) => {
         const u = await addCyberMember(db, await unitId(db, ref), { iin: o.iin, role: o.role }, ctxOf(actor));
         console.log(`${o.iin} joined ${u.code} as ${o.role} (${u.members} of ${u.sizeTarget})`);
+      });
+    });
+  unit.command('remove-member').description('take a person out of a unit (the reason is audited)')
+    .argument('<unit>', 'unit id or code').requiredOption('--iin <iin>').requiredOption('--reason <text>')
+    .action(async (ref: string, o: { iin: string; reason: string }) => {
+      await withContext(async ({ db, actor }) => {
+        const u = await removeCyberMember(db, await unitId(db, ref), o.iin, { reason: o.reason }, ctxOf(actor));
+        console.log(`${o.iin} left ${u.code} (${u.members} of ${u.sizeTarget})`);
       });
     });
   unit.command('show').description('a unit with its members (an audited read of personal data)').argument('<unit>', 'unit id or code')

@@ -209,6 +209,26 @@ export async function addCyberMember(db: Db, unitId: number, input: unknown, ctx
   return (await getCyberUnit(db, unitId, ctx.scope)) as CyberUnit;
 }
 
+export const RemoveMember = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+
+/**
+ * Takes a person out of a unit (they may then join another, or be called up). The reason is kept in the audit entry,
+ * which with the member's role is the membership's history.
+ */
+export async function removeCyberMember(db: Db, unitId: number, iin: string, input: unknown, ctx: InfraContext): Promise<CyberUnit> {
+  const { reason } = parse(RemoveMember, input, 'member removal');
+  regionalOnly(ctx.scope);
+  await db.transaction(async (tx) => {
+    const unit = await getCyberUnit(tx, unitId, ctx.scope);
+    if (!unit) throw new DomainError('INFRA_UNIT_NOT_FOUND', `No cyber unit ${unitId} that you may change.`);
+    await lockMembership(tx);
+    const { rows } = await tx.query<{ role: string }>('DELETE FROM cyber_unit_members WHERE unit_id = $1 AND iin = $2 RETURNING role', [unit.id, iin]);
+    if (!rows[0]) throw new DomainError('INFRA_PERSON_NOT_FOUND', `${iin} is not a member of unit ${unit.code}.`, { iin, unit: unit.code });
+    await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'infra.cyber_unit.member.remove', subject: `person:${iin}`, details: { unit: unit.code, role: rows[0].role, reason } });
+  });
+  return (await getCyberUnit(db, unitId, ctx.scope)) as CyberUnit;
+}
+
 /** A unit by id (no personal data); with a scope, a unit of another region is null as if it did not exist. */
 export async function getCyberUnit(q: Db | Tx, id: number, scope?: InfraScope): Promise<CyberUnit | null> {
   if (!Number.isSafeInteger(id) || id <= 0) return null;

@@ -16,6 +16,7 @@ export const STATUSES = ['open', 'contained', 'resolved'] as const;
 export const listObjects = (q: { region?: string; kind?: string }) => api<{ objects: InfraObject[] }>('GET', '/api/infra/objects', { query: q });
 export const listUnits = () => api<{ units: Unit[] }>('GET', '/api/infra/cyber-units');
 export const showUnit = (id: number) => api<{ unit: Unit; members: Member[] }>('GET', `/api/infra/cyber-units/${id}`);
+export const removeMember = (id: number, iin: string, reason: string) => api<Unit>('POST', `/api/infra/cyber-units/${id}/members/${iin}/remove`, { body: { reason } });
 export const listIncidents = (q: { region?: string; status?: string }) => api<{ incidents: IncidentRow[] }>('GET', '/api/infra/incidents', { query: q });
 export const showIncident = (id: number) => api<{ incident: IncidentRow; timeline: Entry[] }>('GET', `/api/infra/incidents/${id}`);
 export const openIncident = (body: { objectId: number; kind: string; severity: string; title: string; reportedAt: string }) => api<IncidentRow>('POST', '/api/infra/incidents', { body });

@@ -1,27 +1,50 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useI18n } from '../../../i18n/index.tsx';
 import { ErrorNote } from '../../../lib/ErrorNote.tsx';
 import { useNames } from '../../../lib/reference.ts';
 import { usePoll } from '../../../lib/usePoll.ts';
-import { listUnits, showUnit, type Member } from '../api.ts';
+import { listUnits, removeMember, showUnit, type Member } from '../api.ts';
 
-/** Cyber reserve units with their fill; members (personal data) load only when asked for, each view audited. */
+/**
+ * Cyber reserve units with their fill; members (personal data) load only when asked for, each view audited. A member
+ * is taken out with a reason, which the audit log keeps.
+ */
 export function CyberUnits() {
   const { t, v, num } = useI18n();
   const names = useNames();
-  const { data, error } = usePoll(listUnits, 0, []);
+  const { data, error, reload } = usePoll(listUnits, 0, []);
   const [open, setOpen] = useState<number | null>(null);
   const [members, setMembers] = useState<Member[] | null>(null);
   const [memberError, setMemberError] = useState<unknown>();
-  const toggle = async (id: number) => {
-    setMembers(null);
-    setMemberError(undefined);
-    if (open === id) return setOpen(null);
-    setOpen(id);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const load = async (id: number) => {
     try {
       setMembers((await showUnit(id)).members);
     } catch (e) {
       setMemberError(e);
+    }
+  };
+  const toggle = async (id: number) => {
+    setMembers(null);
+    setMemberError(undefined);
+    setRemoving(null);
+    if (open === id) return setOpen(null);
+    setOpen(id);
+    await load(id);
+  };
+  const remove = async (e: FormEvent) => {
+    e.preventDefault();
+    if (open === null || removing === null) return;
+    setMemberError(undefined);
+    try {
+      await removeMember(open, removing, reason);
+      setRemoving(null);
+      setReason('');
+      reload();
+      await load(open);
+    } catch (err) {
+      setMemberError(err);
     }
   };
   return (
@@ -53,7 +76,7 @@ export function CyberUnits() {
           {members && (
             <table className="data" aria-label={t('infra.units.show')}>
               <thead>
-                <tr><th>{t('infra.units.role')}</th><th>{t('infra.units.iin')}</th><th>{t('infra.units.person')}</th><th>{t('infra.units.skill')}</th></tr>
+                <tr><th>{t('infra.units.role')}</th><th>{t('infra.units.iin')}</th><th>{t('infra.units.person')}</th><th>{t('infra.units.skill')}</th><th /></tr>
               </thead>
               <tbody>
                 {members.map((m) => (
@@ -62,6 +85,17 @@ export function CyberUnits() {
                     <td className="mono">{m.iin}</td>
                     <td>{m.lastName} {m.firstName}</td>
                     <td>{m.occupation ?? names.specialty(m.specialty)}</td>
+                    <td>
+                      {removing === m.iin ? (
+                        <form className="inline" onSubmit={(e) => void remove(e)}>
+                          <input name="reason" aria-label={t('infra.units.reason')} placeholder={t('infra.units.reason')} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} maxLength={500} />
+                          <button type="submit">{t('infra.units.confirmRemove')}</button>
+                          <button type="button" className="link" onClick={() => setRemoving(null)}>{t('infra.units.cancel')}</button>
+                        </form>
+                      ) : (
+                        <button className="link" onClick={() => { setRemoving(m.iin); setReason(''); }}>{t('infra.units.remove')}</button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
