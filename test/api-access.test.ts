@@ -119,6 +119,7 @@ const MATRIX: Row[] = [
       { what: 'td: put a unit on guard', method: 'POST', url: () => '/api/td/units/999999/protection', body: { objectId: 1, shiftStrength: 2 }, allowed: td },
       { what: 'td: give a unit a task', method: 'POST', url: () => '/api/td/units/999999/tasks', body: { kind: 'fortify', location: 'x', dueDate: '2026-12-01' }, allowed: td },
       { what: 'td: protection of critical objects', method: 'GET', url: () => '/api/td/protection', allowed: td },
+      { what: 'td: stand a guard down', method: 'POST', url: () => '/api/td/protection/999999/end', body: { reason: 'closed' }, allowed: td },
       { what: 'td: tasks', method: 'GET', url: () => '/api/td/tasks', allowed: td },
       { what: 'td: advance a task', method: 'POST', url: () => '/api/td/tasks/999999/advance', body: { to: 'in_progress' }, allowed: td },
       { what: 'td: shelters', method: 'GET', url: () => '/api/td/shelters', allowed: td },

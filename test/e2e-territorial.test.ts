@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { createUser } from '../src/modules/access/index.ts';
-import { addShelter, addTransport, createEvacuationPlan, createUnit, type TdContext } from '../src/modules/territorial/index.ts';
+import { addShelter, addTransport, assignProtection, createEvacuationPlan, createUnit, type TdContext } from '../src/modules/territorial/index.ts';
 import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { person } from './helpers/persons.ts';
@@ -22,8 +22,9 @@ test('territorial defence in the browser: a unit filled after its proposal is se
     await createUser(db, { username, displayName: username, password: PASSWORD, role: 'regional_officer', region: 'KZ-71' }, { actor: 'test:setup', clock });
   }
   const planner: TdContext = { actor: 'user:astana.planner', clock, area: { region: 'KZ-71', district: null } };
-  await createUnit(db, { name: 'Esil company', region: 'KZ-71', district: 'KZ-71-D01', kind: 'volunteer_formation', strengthTarget: 3 }, planner);
+  const esil = await createUnit(db, { name: 'Esil company', region: 'KZ-71', district: 'KZ-71-D01', kind: 'volunteer_formation', strengthTarget: 3 }, planner);
   await infrastructureObject(db, { region: 'KZ-71', code: 'AST-CHP2', criticality: 1 });
+  await assignProtection(db, esil.id, { objectId: await infrastructureObject(db, { region: 'KZ-71', code: 'AST-GRID', criticality: 1 }), shiftStrength: 2 }, planner);
   await addShelter(db, { name: 'Arena', region: 'KZ-71', district: 'KZ-71-D03', capacity: 300_000 }, planner);
   await addTransport(db, { label: 'Buses', region: 'KZ-71', district: 'KZ-71-D02', vehicles: 1000, seats: 45, tripsPerDay: 3 }, planner);
   // 382,250 people (a quarter of Astana's 1,529,000 by the registry); 300,000 places; 270,000 seat-trips in 48 h.
@@ -44,11 +45,20 @@ test('territorial defence in the browser: a unit filled after its proposal is se
     assert.equal((await db.query('SELECT 1 FROM td_members')).length, 0, 'a proposal adds nobody');
     await page.getByRole('button', { name: 'Add these 3' }).click();
     await page.getByText('3 / 3 (100 %)').waitFor();
-    await page.screenshot({ path: join(SHOTS, '20-td-units.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '19-td-units.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Protection of critical objects' }).click();
     await page.getByText('Unprotected objects of national importance: 1').waitFor();
     assert.match(await page.locator('main').innerText(), /AST-CHP2/);
+    const guards = page.getByRole('table', { name: 'Guard assignments' });
+    assert.match(await guards.innerText(), /AST-GRID[\s\S]*Esil company/);
+    await guards.getByRole('button', { name: 'Stand down' }).click();
+    await guards.getByLabel('Reason for standing down').fill('substation handed to the police');
+    await guards.getByRole('button', { name: 'Stand the guard down' }).click();
+    await page.getByText('Unprotected objects of national importance: 2').waitFor();
+    await page.getByText('No unit is on guard yet.').waitFor();
+    const [ended] = await db.query<{ ended_by: string; end_reason: string }>('SELECT ended_by, end_reason FROM td_protection');
+    assert.deepEqual(ended, { ended_by: 'user:astana.second', end_reason: 'substation handed to the police' });
 
     await page.getByRole('link', { name: 'Evacuation' }).click();
     const card = page.getByTestId(`td-plan-${plan.id}`);
@@ -64,7 +74,7 @@ test('territorial defence in the browser: a unit filled after its proposal is se
     await approve.click();
     await card.getByText('approved', { exact: true }).waitFor();
     assert.match(await card.innerText(), /Shortfall accepted because: second wave by rail/);
-    await page.screenshot({ path: join(SHOTS, '21-td-evacuation.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '20-td-evacuation.png'), fullPage: true });
 
     await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
     await page.getByRole('heading', { name: 'Планы эвакуации' }).waitFor();

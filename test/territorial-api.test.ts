@@ -71,6 +71,17 @@ test('an officer works in their own area: other regions are refused, not shown e
   assert.deepEqual([national.measures.units, national.measures.members, national.measures.strengthPct, national.measures.critUnprotected], [1, 1, 33, 1]);
   const protection = (await call('astana.officer', 'GET', '/api/td/protection')).json();
   assert.deepEqual(protection.unprotected.map((o: { code: string }) => o.code), ['AST-TPP']);
+
+  const guard = await call('astana.officer', 'POST', `/api/td/units/${id}/protection`, { objectId: protection.unprotected[0].id, shiftStrength: 2 });
+  assert.equal(guard.statusCode, 201, guard.body);
+  const end = (user: string, body: unknown) => call(user, 'POST', `/api/td/protection/${guard.json().id}/end`, body);
+  assert.deepEqual([(await end('almaty.officer', { reason: 'not mine' })).statusCode], [404]);
+  const noReason = await end('astana.officer', {});
+  assert.deepEqual([noReason.statusCode, noReason.json().error.code], [400, 'TD_BAD_INPUT']);
+  const ended = await end('astana.officer', { reason: 'object closed' });
+  assert.deepEqual([ended.statusCode, ended.json().ended.reason, ended.json().ended.by], [200, 'object closed', 'user:astana.officer'], ended.body);
+  const afterEnd = (await call('astana.officer', 'GET', '/api/td/protection')).json();
+  assert.deepEqual([afterEnd.assignments, afterEnd.unprotected.map((o: { code: string }) => o.code)], [[], ['AST-TPP']]);
 });
 
 test('evacuation over HTTP: a bad plan writes nothing; approval needs a second person and a reason for a shortfall', async () => {

@@ -60,4 +60,18 @@ test('mobilize td: the examples raise and fill a unit, a plan is checked, refuse
   const ok = await run(['td', 'plan-approve', planId, '--accept-shortfall', 'first wave only'], 'second');
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /\[approved by cli:second\].*\n(.*\n)*.*shortfall accepted: first wave only/);
+
+  const objectFile = join(dir, 'object.yaml');
+  writeFileSync(objectFile, 'code: KZ-71-TEC-9\nname: ТЭЦ-9\nkind: energy\nregion: KZ-71\noperatorBin: "980540020014"\ncriticality: 1\n');
+  const object = await run(['infra', 'object', 'add', objectFile], 'planner');
+  assert.equal(object.code, 0, object.err);
+  const objectId = /object #(\d+)/.exec(object.out)?.[1] as string;
+  assert.equal((await run(['td', 'guard', id, '--object', objectId, '--shift', '2'], 'planner')).code, 0);
+  const guarded = await run(['td', 'protection'], 'planner');
+  const protectionId = /^#(\d+) KZ-71 KZ-71-TEC-9 +c1 Esil district volunteer company \(2\/shift\)$/m.exec(guarded.out)?.[1] as string;
+  assert.ok(protectionId, guarded.out);
+  const ended = await run(['td', 'guard-end', protectionId, '--reason', 'станция законсервирована'], 'planner');
+  assert.equal(ended.code, 0, ended.err);
+  assert.equal(ended.out, 'Esil district volunteer company no longer guards KZ-71-TEC-9: станция законсервирована\n');
+  assert.match((await run(['td', 'protection'], 'planner')).out, /^unprotected criticality-1 objects: 1\n {2}KZ-71 KZ-71-TEC-9/m);
 });

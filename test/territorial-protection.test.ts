@@ -7,6 +7,7 @@ import {
   advanceTask,
   approveEvacuationPlan,
   assignProtection,
+  endProtection,
   assignTask,
   createEvacuationPlan,
   createUnit,
@@ -95,4 +96,26 @@ test('a unit carries out an approved evacuation plan only: a draft has not passe
   await approveEvacuationPlan(db, String(plan.id), { ...ctx(), actor: 'officer-b', acceptShortfall: 'test' });
   const task = await assignTask(db, ids.almatyUnit, { kind: 'evacuate', planId: plan.id }, ctx());
   assert.deepEqual([task.kind, task.evacuationPlanId, task.state], ['evacuate', plan.id, 'assigned']);
+});
+
+test('a guard is stood down with a reason once its guard task is done; the object is unprotected again and may be guarded anew', async () => {
+  const guard = (await listTasks(db, ctx('KZ-71').area)).find((t) => t.kind === 'guard');
+  const id = guard?.protectionId as number;
+  assert.ok(guard && id);
+  await assert.rejects(endProtection(db, id, { reason: 'x' }, ctx()), code('TD_BAD_INPUT'));
+  await assert.rejects(endProtection(db, id, { reason: 'handed to the police' }, ctx('KZ-75')), code('TD_UNIT_NOT_FOUND'));
+  await assert.rejects(endProtection(db, id, { reason: 'handed to the police' }, ctx()), code('TD_GUARD_TASK_OPEN'));
+  await advanceTask(db, String(guard.id), 'in_progress', ctx());
+  await advanceTask(db, String(guard.id), 'done', ctx());
+  const ended = await endProtection(db, id, { reason: 'handed to the police' }, ctx('KZ-71'));
+  assert.deepEqual([ended.objectCode, ended.ended?.by, ended.ended?.reason], ['A-GRID', 'officer-a', 'handed to the police']);
+  await assert.rejects(endProtection(db, id, { reason: 'again' }, ctx()), code('TD_PROTECTION_NOT_FOUND'));
+  await assert.rejects(endProtection(db, Number.NaN, { reason: 'again' }, ctx()), code('TD_PROTECTION_NOT_FOUND'));
+  assert.ok(!(await listProtection(db, ctx().area)).some((g) => g.id === id), 'only standing guards are listed');
+  assert.deepEqual((await unprotectedCritical(db, ctx('KZ-71').area)).map((o) => o.code), ['A-DAM', 'A-GRID']);
+  const [audit] = await db.query<{ subject: string; details: unknown }>("SELECT subject, details FROM audit_log WHERE action = 'td.protection.end'");
+  assert.deepEqual(audit, { subject: `td_protection:${id}`, details: { unitId: ids.astanaUnit, reason: 'handed to the police' } });
+  const anew = await assignProtection(db, ids.astanaUnit, { objectId: ids.grid, shiftStrength: 2 }, ctx());
+  assert.deepEqual([anew.objectCode, anew.ended], ['A-GRID', null]);
+  assert.deepEqual((await unprotectedCritical(db, ctx('KZ-71').area)).map((o) => o.code), ['A-DAM']);
 });

@@ -7,6 +7,8 @@ import { actorName, areaOf, type Permission } from '../../modules/access/index.t
 import {
   NewEvacuationPlan,
   NewProtection,
+  EndProtection,
+  endProtection,
   NewShelter,
   NewTask,
   NewTransport,
@@ -118,6 +120,11 @@ export function territorialRoutes(app: FastifyInstance, opts: { db: Db; clock: C
     const ctx = await staff(req, 'td.read');
     const area = narrowArea(ctx.area, parse(AreaQuery, req.query, 'query region, district'));
     return { assignments: await listProtection(db, area), unprotected: await unprotectedCritical(db, area) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/td/protection/:id/end', { schema: doc({ summary: 'Stand a guard down, with the reason (its guard task must be done first)', tags, auth: 'staff', permission: 'td.write', params: Id, body: EndProtection }) }, async (req) => {
+    const ctx = await staff(req, 'td.write');
+    return endProtection(db, Number(req.params.id), req.body, ctx);
   });
 
   app.get('/api/td/tasks', { schema: doc({ summary: 'Tasks of the units in your area', tags, auth: 'staff', permission: 'td.read', query: TaskQuery }) }, async (req) => {

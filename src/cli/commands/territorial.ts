@@ -12,6 +12,7 @@ import {
   advanceTask,
   approveEvacuationPlan,
   assignProtection,
+  endProtection,
   assignTask,
   createEvacuationPlan,
   createUnit,
@@ -127,10 +128,17 @@ export function territorialCommands(program: Command): void {
       console.log(`${g.unitName} guards ${g.objectCode} (${g.objectName}), ${g.shiftStrength} per shift`);
     }));
 
+  td.command('guard-end').description('stand a guard down (its guard task must be done first); the reason is kept')
+    .argument('<protection>', 'protection id, as `td protection` lists it').requiredOption('--reason <text>')
+    .action((id: string, o: { reason: string }) => run(async (ctx, db) => {
+      const g = await endProtection(db, positive(id, '<protection>'), { reason: o.reason }, ctx);
+      console.log(`${g.unitName} no longer guards ${g.objectCode}: ${g.ended?.reason ?? ''}`);
+    }));
+
   td.command('protection').description('who guards which critical object, and the criticality-1 objects nobody guards').option('--region <iso>')
     .action((o: { region?: string }) => run(async (ctx, db) => {
       const area = narrowArea(ctx.area, o);
-      for (const g of await listProtection(db, area)) console.log(`${g.region} ${g.objectCode.padEnd(16)} c${g.criticality} ${g.unitName} (${g.shiftStrength}/shift)`);
+      for (const g of await listProtection(db, area)) console.log(`#${g.id} ${g.region} ${g.objectCode.padEnd(16)} c${g.criticality} ${g.unitName} (${g.shiftStrength}/shift)`);
       const open = await unprotectedCritical(db, area);
       console.log(`unprotected criticality-1 objects: ${open.length}`);
       for (const x of open) console.log(`  ${x.region} ${x.code.padEnd(16)} ${x.kind.padEnd(10)} ${x.name}`);

@@ -34,7 +34,7 @@ export async function territorialReadiness(db: Db): Promise<TierReadiness[]> {
             (SELECT count(*) FROM td_members m JOIN td_units u ON u.id = m.unit_id WHERE u.region = r.iso AND m.basis = 'volunteer')::int AS volunteers,
             (SELECT count(*) FROM infrastructure_objects o WHERE o.region = r.iso AND o.criticality = 1)::int AS crit,
             (SELECT count(*) FROM infrastructure_objects o WHERE o.region = r.iso AND o.criticality = 1
-                AND EXISTS (SELECT 1 FROM td_protection g WHERE g.object_id = o.id))::int AS protected,
+                AND EXISTS (SELECT 1 FROM td_protection g WHERE g.object_id = o.id AND g.ended_at IS NULL))::int AS protected,
             (SELECT coalesce(sum(capacity), 0) FROM td_shelters s WHERE s.region = r.iso)::bigint AS places
        FROM regions r ORDER BY r.iso`,
   );

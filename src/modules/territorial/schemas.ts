@@ -28,6 +28,7 @@ export type NewTransport = z.infer<typeof NewTransport>;
 
 export const NewProtection = z.object({ objectId: z.number().int().positive(), shiftStrength: z.number().int().positive().max(10_000) }).strict();
 export type NewProtection = z.infer<typeof NewProtection>;
+export const EndProtection = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
 
 export const NewTask = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('guard'), objectId: z.number().int().positive(), shiftStrength: z.number().int().positive().max(10_000) }).strict(),

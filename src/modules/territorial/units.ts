@@ -24,8 +24,8 @@ const UNIT_SELECT = `
   SELECT u.id, u.name, u.region, u.district, u.kind, u.strength_target,
          (SELECT count(*) FROM td_members m WHERE m.unit_id = u.id)::int AS members,
          (SELECT count(*) FROM td_members m WHERE m.unit_id = u.id AND m.basis = 'volunteer')::int AS volunteers,
-         (SELECT count(*) FROM td_protection g WHERE g.unit_id = u.id)::int AS objects_guarded,
-         (SELECT coalesce(sum(g.shift_strength), 0) FROM td_protection g WHERE g.unit_id = u.id)::int AS shift_strength
+         (SELECT count(*) FROM td_protection g WHERE g.unit_id = u.id AND g.ended_at IS NULL)::int AS objects_guarded,
+         (SELECT coalesce(sum(g.shift_strength), 0) FROM td_protection g WHERE g.unit_id = u.id AND g.ended_at IS NULL)::int AS shift_strength
     FROM td_units u`;
 
 interface UnitRow { id: number; name: string; region: string; district: string | null; kind: string; strength_target: number; members: number; volunteers: number; objects_guarded: number; shift_strength: number }

@@ -9,6 +9,7 @@ export type TdFill = Json<FillProposal>;
 export const listUnits = (region?: string) => api<{ units: TdUnit[] }>('GET', '/api/td/units', { query: { region } });
 export const proposeFill = (id: number, apply: boolean) => api<TdFill>('POST', `/api/td/units/${id}/fill`, { body: { apply } });
 export const getProtection = (region?: string) => api<{ assignments: Json<Protection>[]; unprotected: Json<UnprotectedObject>[] }>('GET', '/api/td/protection', { query: { region } });
+export const endProtection = (id: number, reason: string) => api<Json<Protection>>('POST', `/api/td/protection/${id}/end`, { body: { reason } });
 export const listPlans = () => api<{ plans: TdPlan[] }>('GET', '/api/td/evacuation-plans');
 export const draftPlan = (body: { name: string; region: string; fromDistricts: string[]; toDistricts: string[]; windowHours: number }) => api<TdPlan>('POST', '/api/td/evacuation-plans', { body });
 export const approvePlan = (id: number, acceptShortfall?: string) => api<TdPlan>('POST', `/api/td/evacuation-plans/${id}/approve`, { body: acceptShortfall ? { acceptShortfall } : {} });
