@@ -20,7 +20,7 @@ test('civil screens: essential personnel by sector and region, the demo tasks, a
     await page.locator('table[aria-label="Civil mobilization tasks"], p.muted:has-text("No civil tasks yet.")').first().waitFor();
     const rows = await page.getByRole('table', { name: 'Civil mobilization tasks' }).locator('tbody tr').allInnerTexts();
     assert.ok(rows.every((r) => r.includes('Almaty')), rows.join('\n'));
-    await page.screenshot({ path: join(SHOTS, 'civil-01-overview.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '21-civil-overview.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'New civil task' }).click();
     await page.fill('input[name=id]', 'ui-nurses');
@@ -37,7 +37,7 @@ test('civil screens: essential personnel by sector and region, the demo tasks, a
     assert.ok(Number(short) > 0 && /places unfilled/.test(why as string), `${short}: ${why}`);
     await page.getByRole('button', { name: 'Approve (a second person)' }).click();
     await page.getByText(/planned this task and cannot approve it|created or planned this task/).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'civil-02-task.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '22-civil-task.png'), fullPage: true });
 
     await page.locator('header button.link').click();
     await signIn(page, platform.address, 'almaty.officer2', { password: pw('almaty.officer2') });

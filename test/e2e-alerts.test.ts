@@ -54,7 +54,7 @@ test('the alert composer in the browser: a regional officer composes an Almaty a
       await page.fill(`textarea[name="${l}.instruction"]`, instruction as string);
     }
     assert.match(await page.getByTestId('sms-length').innerText(), /SMS text: \d+ characters/);
-    await page.screenshot({ path: join(SHOTS, '07-alert-composer.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '12-alert-composer.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save the draft' }).click();
     await page.getByTestId('alert-phase').waitFor();
     assert.equal(await page.getByTestId('alert-phase').innerText(), 'Draft');
@@ -75,7 +75,7 @@ test('the alert composer in the browser: a regional officer composes an Almaty a
     await page.getByText('Published', { exact: true }).waitFor();
     // The dispatcher sends while the page is open; the page polls the counts.
     await page.getByTestId('message-1').getByText(/SMS: 2 sent/).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(SHOTS, '08-alert-published.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '13-alert-published.png'), fullPage: true });
     assert.deepEqual(smsc.messages.map((m) => m.destination).sort(), ['77010000101', '77010000102'], 'Almaty only');
 
     const cap = await (await fetch(`${address}/api/alerts/${id}/cap/1`)).text();

@@ -39,7 +39,7 @@ test('economy screens in the browser: an enterprise officer sees only their ente
     await page.getByRole('link', { name: 'Tulpar Trans LLP' }).click();
     await page.getByTestId(`task-${task.id}`).getByRole('button', { name: 'Accept' }).click();
     await page.getByTestId(`task-${task.id}`).getByText('accepted').waitFor();
-    await page.screenshot({ path: join(SHOTS, '20-economy-enterprise.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '15-economy-enterprise.png'), fullPage: true });
     await page.selectOption('select.lang', 'kk');
     await page.getByRole('heading', { name: 'Мәлімделген қуаттар' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Экономика' }).count(), 1);
@@ -52,7 +52,7 @@ test('economy screens in the browser: an enterprise officer sees only their ente
     await importForm.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText('Line 3, quantity:').waitFor();
     assert.equal(await page.getByRole('table', { name: 'Enterprises' }).getByRole('row', { name: /Tulpar/ }).getByRole('cell').nth(4).innerText(), '40', 'the good line was not written either');
-    await page.screenshot({ path: join(SHOTS, '19-economy-enterprises.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '14-economy-enterprises.png'), fullPage: true });
     await page.goto(`${address}/economy/requisitions/${req.id}`);
     await page.getByTestId('requisition-state').waitFor();
     assert.equal(await page.getByTestId('requisition-state').innerText(), 'draft');
@@ -68,7 +68,7 @@ test('economy screens in the browser: an enterprise officer sees only their ente
     const left = req.valueTiyn - 100_000_050;
     const expected = `${new Intl.NumberFormat('en-GB').format(Math.floor(left / 100))}.${String(left % 100).padStart(2, '0')} ₸`;
     assert.ok((await page.getByTestId('balance').innerText()).includes(expected), `balance ${expected}`);
-    await page.screenshot({ path: join(SHOTS, '21-economy-requisition.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, '16-economy-requisition.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
