@@ -12,12 +12,13 @@ import {
   publishAlert,
   showAlert,
   startAlertDispatcher,
+  applyAlertReceipt,
   type AlertGateways,
   type AlertScope,
 } from '../src/modules/alerts/index.ts';
 import { EXERCISE_MARK, SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
 import { cancelText, floodContent, newAlert } from './helpers/alerts.ts';
-import { freshDb, outageSwitch } from './helpers/db.ts';
+import { freshDb, onPostgres, outageSwitch, raceOnLock } from './helpers/db.ts';
 import { waitFor } from './helpers/wait.ts';
 import { addPeople, officer } from './helpers/summons.ts';
 
@@ -176,4 +177,19 @@ test('the running dispatcher goes on after the database refused its claims for a
     await d.stop();
   }
   assert.deepEqual(s.messages.map((m) => `+${m.destination}`), [astana.mobile]);
+});
+
+test('receipts for two parts of one SMS applied at the same moment: the SMS counts as delivered', { skip: !onPostgres && 'PGlite runs one transaction at a time' }, async () => {
+  const id = await published('Actual', ['KZ-19']);
+  await drain({ sms: await smsGateway(await sim(), false) }, 'live');
+  const parts = await db.query<{ smsc: string; message_id: string; outbox_id: number }>(
+    'SELECT p.smsc, p.message_id, p.outbox_id FROM alert_sms_parts p JOIN alert_outbox o ON o.id = p.outbox_id WHERE o.alert_id = $1 ORDER BY p.message_id', [id]);
+  assert.ok(parts.length >= 2 && new Set(parts.map((p) => p.outbox_id)).size === 1, `one SMS in ${parts.length} parts`);
+  const apply = (p: (typeof parts)[number]) => applyAlertReceipt(db, p.smsc, { messageId: p.message_id, status: 'delivered' });
+  for (const p of parts.slice(0, -2)) await apply(p);
+  // The last two receipts are applied together while the SMS's part rows are held, so both are in flight at once.
+  const results = await raceOnLock(db, 'SELECT 1 FROM alert_sms_parts WHERE outbox_id = $1 FOR UPDATE', [parts[0]?.outbox_id], () => parts.slice(-2).map(apply));
+  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))), [true, true]);
+  const [row] = await db.query<{ delivered: number }>('SELECT delivered FROM alert_outbox WHERE id = $1', [parts[0]?.outbox_id]);
+  assert.equal(Number(row?.delivered), 1);
 });

@@ -78,14 +78,21 @@ export async function raceOnLock<T>(db: Db, lockSql: string, params: unknown[], 
   });
   await isHeld;
   const results = Promise.allSettled(racers());
-  for (let waited = 0; ; waited += 20) {
-    const [w] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    if (Number(w?.n) >= 2) break;
-    if (waited > 10_000) throw new Error('the racers never reached the lock');
-    await new Promise((r) => setTimeout(r, 20));
+  let reached = false;
+  try {
+    for (let waited = 0; waited <= 10_000; waited += 20) {
+      const [w] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      if ((reached = Number(w?.n) >= 2)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    release();
+    await holder;
   }
-  release();
-  await holder;
+  if (!reached) {
+    await results;
+    throw new Error('the racers never both waited on the lock');
+  }
   return results;
 }
 

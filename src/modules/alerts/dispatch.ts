@@ -153,16 +153,23 @@ export async function dispatchAlerts(db: Db, gateways: AlertGateways, channel: A
 /**
  * Delivery receipts counted per SMS: a row is delivered when every part is. A receipt that arrives before its
  * submit is recorded waits in memory and is applied after the next batch; these are counts for the operators, not
- * evidence, so a receipt lost with the process costs a figure, never a notification.
+ * evidence, so a receipt lost with the process costs a figure, never a notification. The SMS's outbox row is locked
+ * first: the receipts of two parts applied at once would otherwise each see the other part undelivered (each
+ * statement's snapshot predates the other's commit) and neither would count the SMS delivered.
  */
-async function applyReceipt(db: Db, smsc: string, r: DeliveryReceipt): Promise<boolean> {
+export async function applyAlertReceipt(db: Db, smsc: string, r: Pick<DeliveryReceipt, 'messageId' | 'status'>): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const { affected } = await tx.query('UPDATE alert_sms_parts SET status = $3 WHERE smsc = $1 AND message_id = $2', [smsc, r.messageId, r.status]);
-    if (affected === 0) return false;
-    await tx.query(
-      `UPDATE alert_outbox o SET delivered = 1 WHERE o.id = (SELECT outbox_id FROM alert_sms_parts WHERE smsc = $1 AND message_id = $2)
-          AND NOT EXISTS (SELECT 1 FROM alert_sms_parts p WHERE p.outbox_id = o.id AND p.status IS DISTINCT FROM 'delivered')`,
+    const { rows } = await tx.query<{ id: number }>(
+      'SELECT o.id FROM alert_outbox o JOIN alert_sms_parts p ON p.outbox_id = o.id WHERE p.smsc = $1 AND p.message_id = $2 FOR UPDATE OF o',
       [smsc, r.messageId],
+    );
+    const outboxId = rows[0]?.id;
+    if (outboxId === undefined) return false;
+    await tx.query('UPDATE alert_sms_parts SET status = $3 WHERE smsc = $1 AND message_id = $2', [smsc, r.messageId, r.status]);
+    await tx.query(
+      `UPDATE alert_outbox o SET delivered = 1 WHERE o.id = $1
+          AND NOT EXISTS (SELECT 1 FROM alert_sms_parts p WHERE p.outbox_id = o.id AND p.status IS DISTINCT FROM 'delivered')`,
+      [outboxId],
     );
     return true;
   });
@@ -187,7 +194,7 @@ export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: Aler
   const sms = gateways.sms;
   // A receipt that cannot be applied now (its submit not yet recorded, or the database failing) waits for the next round.
   const off = sms?.client.onReceipt((r) => {
-    void applyReceipt(db, sms.smsc, r).then(
+    void applyAlertReceipt(db, sms.smsc, r).then(
       (ok) => ok || early.push(r),
       (e: unknown) => {
         early.push(r);
@@ -200,7 +207,7 @@ export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: Aler
     const waiting = early.splice(0);
     for (let i = 0; i < waiting.length; i++) {
       try {
-        if (!(await applyReceipt(db, sms.smsc, waiting[i] as DeliveryReceipt))) early.push(waiting[i] as DeliveryReceipt);
+        if (!(await applyAlertReceipt(db, sms.smsc, waiting[i] as DeliveryReceipt))) early.push(waiting[i] as DeliveryReceipt);
       } catch (e) {
         early.push(...waiting.slice(i));
         throw e;

@@ -9,5 +9,5 @@ export { approveAlert, composeAlert, discardAlert, draftMessage, inScope, loadAl
 export { publishAlert, type PublishResult } from './publish.ts';
 export { ALERT_LIST_LIMIT, NewStatement, issueStatement, listAlerts, previewCap, publishedCap, showAlert, statementsOf, type AlertDetail, type AlertSummary, type Distribution, type Statement } from './queries.ts';
 export { ALERT_SMS_MAX_PARTS, SimulatedCellBroadcast, alertSmsText, checkBroadcastGate, isExerciseTraffic, type CellBroadcast, type CellBroadcastMessage } from './distribution.ts';
-export { ALERT_RETRY_LIMIT, dispatchAlerts, startAlertDispatcher, type AlertChannel, type AlertDispatchCounts, type AlertDispatchOptions, type AlertDispatcherHandle, type AlertGateways, type AlertSmsGateway } from './dispatch.ts';
+export { ALERT_RETRY_LIMIT, applyAlertReceipt, dispatchAlerts, startAlertDispatcher, type AlertChannel, type AlertDispatchCounts, type AlertDispatchOptions, type AlertDispatcherHandle, type AlertGateways, type AlertSmsGateway } from './dispatch.ts';
 export { ATOM_NS, ENDED_KEPT_MS, alertsFeed, type FeedOptions } from './feed.ts';
