@@ -43,16 +43,21 @@ async function issued(id: string, count: number, specialty: string, exercise = f
   return db.query<{ id: string; mobile: string }>("SELECT s.id::text AS id, o.destination AS mobile FROM summonses s JOIN summons_outbox o ON o.summons_id = s.id AND o.channel = 'sms' WHERE s.plan_id = $1 ORDER BY s.id", [planId]);
 }
 
-/** Every recorded SMSC message id of these summonses has its receipt in the ledger (e-Gov rows are not sent here). */
+/**
+ * Nothing of these summonses is left to send, and every recorded SMSC message id has its receipt in the ledger (e-Gov
+ * rows are not sent here). One statement, so both are read at one moment: read apart, a send recorded between the
+ * two reads would be counted as sent yet not looked at for its receipt.
+ */
 async function allReported(ids: readonly string[]): Promise<boolean> {
-  const rows = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM summons_sms_messages m
-      WHERE m.summons_id = ANY($1::bigint[]) AND NOT EXISTS (
-        SELECT 1 FROM summons_ledger l WHERE l.summons_id = m.summons_id AND l.kind = 'sms_delivery_report' AND l.action->>'messageId' = m.message_id)`,
+  const [r] = await db.query<{ unreported: number; pending: number }>(
+    `SELECT (SELECT count(*)::int FROM summons_sms_messages m
+              WHERE m.summons_id = ANY($1::bigint[]) AND NOT EXISTS (
+                SELECT 1 FROM summons_ledger l WHERE l.summons_id = m.summons_id AND l.kind = 'sms_delivery_report' AND l.action->>'messageId' = m.message_id)) AS unreported,
+            (SELECT count(*)::int FROM summons_outbox
+              WHERE summons_id = ANY($1::bigint[]) AND channel = 'sms' AND state IN ('pending', 'sending')) AS pending`,
     [ids],
   );
-  const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM summons_outbox WHERE summons_id = ANY($1::bigint[]) AND channel = 'sms' AND state IN ('pending', 'sending')", [ids]);
-  return rows[0]?.n === 0 && pending[0]?.n === 0;
+  return r?.unreported === 0 && r.pending === 0;
 }
 
 const legal = async (id: string) => (await showSummons(db, id, { actor: 'test', at: clock.now() })).state.legal;
