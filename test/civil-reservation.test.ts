@@ -4,6 +4,7 @@ import type { Db } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { isDomainError } from '../src/kernel/errors.ts';
 import { seededRng } from '../src/kernel/rng.ts';
+import { personScopeSql, type StaffPrincipal } from '../src/modules/access/index.ts';
 import { getPlan, planAssignments, planCallup, explainPlanFor } from '../src/modules/callup/index.ts';
 import { addReservation, approveReservations, importReservationsCsv, listReservations, revokeReservation, unconfined, type CivilContext } from '../src/modules/civil/index.ts';
 import { makeBin } from '../src/modules/registry/index.ts';
@@ -56,6 +57,10 @@ test('approving a reservation removes the person from a draft call-up plan, show
   assert.equal(plan.shortfallAfterRemovals, plan.report.totals.shortfall + 1);
   assert.deepEqual(await assignees(draft), before.filter((i) => i !== taken));
   assert.match((await explainPlanFor(db, String(draft), taken, { actor: 'test', at })).summary, /removed from the plan/);
+  const army: StaffPrincipal = { kind: 'staff', userId: 1, username: 'army.officer', role: 'agency_officer', region: null, district: null, agency: 'army', employerBin: null };
+  const params: unknown[] = [];
+  const seen = await db.query<{ iin: string }>(`SELECT p.iin FROM persons p WHERE ${personScopeSql(army, 'p', params)} ORDER BY p.iin`, params);
+  assert.deepEqual(seen.map((r) => r.iin), before.filter((i) => i !== taken), "the receiving agency no longer sees the person taken out of its plan");
   const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE action IN ('civil.reservation.add', 'civil.reservation.approve', 'callup.plan.remove') ORDER BY seq");
   assert.deepEqual(audit.map((a) => a.action), ['civil.reservation.add', 'civil.reservation.approve', 'callup.plan.remove']);
 });

@@ -148,8 +148,8 @@ export function withinArea(p: StaffPrincipal, wanted: { region?: string; distric
 
 /**
  * SQL condition (on a `persons` row aliased `alias`) for the people a principal may see, with its parameters
- * appended to `params`. Agency officers see the people assigned to their agency in a call-up plan; enterprise
- * officers their own employees.
+ * appended to `params`. Agency officers see the people assigned to their agency in a call-up plan (and not taken
+ * out of it since); enterprise officers their own employees.
  */
 export function personScopeSql(p: Principal, alias: string, params: unknown[]): string {
   if (p.kind === 'citizen') return `${alias}.iin = $${params.push(p.iin)}`;
@@ -163,8 +163,10 @@ export function personScopeSql(p: Principal, alias: string, params: unknown[]): 
     case 'enterprise_officer':
       return `${alias}.employer_bin = $${params.push(p.employerBin)}`;
     case 'agency_officer':
+      // Someone taken out of the plan (reserved for essential civil work) is no longer the agency's to see.
       return `EXISTS (SELECT 1 FROM callup_assignments a JOIN callup_plans cp ON cp.id = a.plan_id
-                       WHERE a.iin = ${alias}.iin AND (cp.report->'cells'->(a.cell)->>'agency') = $${params.push(p.agency)})`;
+                       WHERE a.iin = ${alias}.iin AND (cp.report->'cells'->(a.cell)->>'agency') = $${params.push(p.agency)}
+                         AND NOT EXISTS (SELECT 1 FROM callup_plan_removals r WHERE r.plan_id = a.plan_id AND r.iin = a.iin))`;
     default:
       return 'false';
   }
