@@ -166,6 +166,25 @@ test('the database refusing writes for a while: the dispatcher reports it, keeps
   for (const p of people) assert.equal(await legal(p.id), 'duly_notified', `summons ${p.id}`);
 });
 
+test('a graceful stop that cannot record what it sent names those sends instead of ending quietly', async () => {
+  const people = await issued('outage-at-stop', 3, 'aviation');
+  const outage = await outageSwitch(db, ['summons_sms_messages']);
+  await outage.on();
+  const s = await sim();
+  const errors: string[] = [];
+  const worker = startDispatcher(db, { sms: await gateway(s) }, { batch: 3, clock, pollMs: 20, maxRetryMs: 50, onError: (what) => errors.push(what) });
+  try {
+    await waitFor('the SMS sent and the record refused', async () => s.messages.length === 3 && errors.some((e) => e.startsWith('recording')));
+    const rows = await db.query<{ id: number }>("SELECT id FROM summons_outbox WHERE channel = 'sms' AND summons_id = ANY($1::bigint[]) ORDER BY id", [people.map((p) => p.id)]);
+    await assert.rejects(worker.stop(), (e: unknown) => isDomainError(e, 'SMS_SENDS_NOT_RECORDED') && (e.details.outboxIds as number[]).map(Number).sort((a, b) => a - b).join() === rows.map((r) => Number(r.id)).join());
+    assert.ok(errors.some((e) => e.endsWith('failed; left for their lease to run out')), errors.join('\n'));
+  } finally {
+    await outage.off();
+  }
+  const states = await db.query<{ state: string }>("SELECT state FROM summons_outbox WHERE channel = 'sms' AND summons_id = ANY($1::bigint[])", [people.map((p) => p.id)]);
+  assert.deepEqual(states.map((r) => r.state), ['sending', 'sending', 'sending'], 'left for the lease to run out, then sent again');
+});
+
 test('receipts that still cannot be stored when the inbox stops are named, not dropped in silence', async () => {
   const people = await issued('outage-stop', 2, 'reconnaissance');
   const outage = await outageSwitch(db, ['sms_receipts']);

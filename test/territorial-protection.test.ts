@@ -103,7 +103,7 @@ test('a guard is stood down with a reason once its guard task is done; the objec
   const id = guard?.protectionId as number;
   assert.ok(guard && id);
   await assert.rejects(endProtection(db, id, { reason: 'x' }, ctx()), code('TD_BAD_INPUT'));
-  await assert.rejects(endProtection(db, id, { reason: 'handed to the police' }, ctx('KZ-75')), code('TD_UNIT_NOT_FOUND'));
+  await assert.rejects(endProtection(db, id, { reason: 'handed to the police' }, ctx('KZ-75')), code('TD_PROTECTION_NOT_FOUND'), 'not in the actor\'s area');
   await assert.rejects(endProtection(db, id, { reason: 'handed to the police' }, ctx()), code('TD_GUARD_TASK_OPEN'));
   await advanceTask(db, String(guard.id), 'in_progress', ctx());
   await advanceTask(db, String(guard.id), 'done', ctx());

@@ -120,9 +120,13 @@ export function startCommand(program: Command): void {
         });
         console.error('stopping');
         await app.close();
-        for (const d of [...dispatchers, ...alertDispatchers]) await d.stop();
+        // Every dispatcher is stopped and the simulators closed even if one stop fails; the failures are said after.
+        const stopped = await Promise.allSettled([...dispatchers, ...alertDispatchers].map((d) => d.stop()));
         await egov.close();
         await smsc.close();
+        const failed = stopped.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+        for (const e of failed) console.error(`stopping a dispatcher: ${e.message}`);
+        if (failed.length > 0) process.exitCode = 1;
       });
     });
 }

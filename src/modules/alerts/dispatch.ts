@@ -193,14 +193,17 @@ export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: Aler
   const rounds = new Rounds({ pollMs: opts.pollMs ?? 500, maxRetryMs: opts.maxRetryMs ?? 30_000, onError: report });
   const sms = gateways.sms;
   // A receipt that cannot be applied now (its submit not yet recorded, or the database failing) waits for the next round.
+  const applying = new Set<Promise<unknown>>();
   const off = sms?.client.onReceipt((r) => {
-    void applyAlertReceipt(db, sms.smsc, r).then(
+    const p = applyAlertReceipt(db, sms.smsc, r).then(
       (ok) => ok || early.push(r),
       (e: unknown) => {
         early.push(r);
         report(`alert receipt ${r.messageId} kept to apply later`, e as Error);
       },
     );
+    applying.add(p);
+    void p.finally(() => applying.delete(p));
   });
   const applyEarly = async () => {
     if (!sms) return;
@@ -230,6 +233,7 @@ export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: Aler
       try {
         await sms?.client.close();
         off?.();
+        await Promise.all([...applying]);
         await applyEarly();
       } finally {
         await gateways.cellBroadcast?.close?.();

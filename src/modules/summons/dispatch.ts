@@ -60,7 +60,8 @@ async function claimAndSend(db: Db, gateway: SmsGateway, opts: DispatchOptions):
 }
 
 function recordBatch(db: Db, gateway: SmsGateway, outcomes: readonly SendOutcome[], opts: DispatchOptions): Promise<void> {
-  return recordOutcomes(db, outcomes, { smsc: gateway.smsc, clock: opts.clock, actor: opts.actor ?? `dispatcher:${opts.workerId ?? 'dispatch'}` });
+  const workerId = opts.workerId ?? 'dispatch';
+  return recordOutcomes(db, outcomes, { smsc: gateway.smsc, clock: opts.clock, actor: opts.actor ?? `dispatcher:${workerId}`, claimedBy: workerId });
 }
 
 function countOutcomes(outcomes: readonly SendOutcome[], recorded: boolean): DispatchCounts {
@@ -82,6 +83,8 @@ export async function dispatchPending(db: Db, gateway: SmsGateway, opts: Dispatc
 
 const toStderr: ErrorReporter = (what, e) => console.error(`dispatcher: ${what}: ${e.message}`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A failure that trying again will not cure: a refusal of ours, or bad data / a broken constraint (SQLSTATE 22, 23). */
+const isPermanent = (e: unknown) => isDomainError(e) || /^2[23]/.test(String((e as { code?: unknown }).code ?? ''));
 
 /** How many times a dispatcher being stopped still tries a failing write before it gives up on it. */
 const TRIES_WHEN_STOPPING = 3;
@@ -179,7 +182,10 @@ export interface DispatcherHandle {
   readonly totals: DispatchCounts;
   /** e-Gov rounds, and the read_status changes recorded by the read polls. */
   readonly egovTotals: DispatchCounts & { readReports: number };
-  /** Graceful: finishes and records the batches in flight. abort: leaves them unrecorded, as a crash would. */
+  /**
+   * Graceful: finishes and records the batches in flight (throws SMS_SENDS_NOT_RECORDED naming the rows it could not
+   * record). abort: leaves them unrecorded, as a crash would.
+   */
   stop(opts?: { abort?: boolean }): Promise<void>;
 }
 
@@ -227,6 +233,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   // dispatcher keeps running, as sends already claimed come back to the queue once their lease runs out.
   const rounds = new Rounds({ pollMs, maxRetryMs, onError: report });
   const round = { ...opts, workerId, abort };
+  const unrecorded: number[] = [];
   const loops: Promise<void>[] = [];
   if (sms) {
     // A pipeline: up to SMS_PIPELINE batches on the wire while the oldest finished one is recorded (one record at a
@@ -234,21 +241,27 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     // rows claimed and not yet recorded, which the next claim skips even if their lease lapses meanwhile.
     const recorder = new OneInFlight();
     const held = new Set<number>();
-    const onWire: Promise<SendOutcome[]>[] = [];
+    const onWire: { at: number; sent: Promise<SendOutcome[]> }[] = [];
     // What was sent is known only here until it is recorded, so a failed record is tried again (sending it again
-    // would repeat the messages); a dispatcher being stopped gives up after a few tries and the rows go back to the
-    // queue when their lease runs out.
-    const record = (outcomes: SendOutcome[]) =>
+    // would repeat the messages; recordOutcomes is safe to repeat). It gives up, leaving the rows to come back to the
+    // queue when their lease runs out, on an error that will not go away by waiting (bad data, a refused change),
+    // once the lease is nearly over (another dispatcher may take the rows then), after a few tries when stopping,
+    // and at once on abort (as a crash would). A graceful stop names the sends it gave up on.
+    const leaseMs = opts.leaseMs ?? 60_000;
+    const record = (outcomes: SendOutcome[], claimedAt: number) =>
       recorder.submit(async () => {
-        for (let tries = 1; ; tries++) {
+        for (let tries = 1; !abort.aborted; tries++) {
           try {
             await recordBatch(db, sms, outcomes, round);
             addCounts(totals, { ...countOutcomes(outcomes, true), claimed: 0 });
             break;
           } catch (e) {
-            const givingUp = abort.aborted || (rounds.stopping && tries >= TRIES_WHEN_STOPPING);
+            const givingUp = abort.aborted || isPermanent(e) || Date.now() - claimedAt > leaseMs * 0.8 || (rounds.stopping && tries >= TRIES_WHEN_STOPPING);
             report(`recording ${outcomes.length} SMS sends${givingUp ? ' failed; left for their lease to run out' : `, try ${tries}; trying again`}`, e as Error);
-            if (givingUp) break;
+            if (givingUp) {
+              if (rounds.stopping && !abort.aborted) unrecorded.push(...outcomes.map((o) => o.send.id));
+              break;
+            }
             await rounds.pause(backoff(tries, pollMs, maxRetryMs));
           }
         }
@@ -260,7 +273,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
         if (claimed.length === 0) break;
         for (const c of claimed) held.add(c.id);
         totals.claimed += claimed.length;
-        onWire.push(Promise.all(claimed.map((c) => sendOne(sms, c, opts.clock))));
+        onWire.push({ at: Date.now(), sent: Promise.all(claimed.map((c) => sendOne(sms, c, opts.clock))) });
       }
       const oldest = onWire.shift();
       if (!oldest) {
@@ -268,16 +281,16 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
         if (!rounds.stopping) await applyReceipts(db, opts.clock);
         return 0;
       }
-      const outcomes = await oldest;
-      if (!abort.aborted) await record(outcomes);
+      const outcomes = await oldest.sent;
+      if (!abort.aborted) await record(outcomes, oldest.at);
       return outcomes.length;
     });
     loops.push(
       smsLoop.then(async () => {
         // Stopping: what is on the wire is recorded (gracefully) or left unrecorded (abort, as a crash would).
         for (let p = onWire.shift(); p; p = onWire.shift()) {
-          const outcomes = await p;
-          if (!abort.aborted) await record(outcomes);
+          const outcomes = await p.sent;
+          if (!abort.aborted) await record(outcomes, p.at);
         }
         await recorder.drain();
       }),
@@ -312,6 +325,9 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
         }
       } finally {
         await egov?.client.close();
+      }
+      if (unrecorded.length > 0) {
+        throw new DomainError('SMS_SENDS_NOT_RECORDED', `${unrecorded.length} SMS sent while stopping could not be recorded; they go out again once their lease runs out`, { outboxIds: unrecorded });
       }
     },
   };

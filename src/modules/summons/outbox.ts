@@ -69,12 +69,29 @@ export type SendOutcome =
 
 export const RETRY_LIMIT = 5;
 
-/** Records a batch of outcomes in one transaction: submit evidence, message ids, row states, receipts, audit. */
-export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], ctx: { smsc: string; clock: Clock; actor: string }): Promise<void> {
+/**
+ * Records a batch of outcomes in one transaction: submit evidence, message ids, row states, receipts, audit. Safe to
+ * run again for the same batch (a retry after a failed commit): a submit whose message ids are on record already
+ * adds no evidence, and a row moves on only while the claim that sent it (`claimedBy`) still holds it, so a row
+ * another dispatcher took over after the lease ran out keeps that dispatcher's state. A submit is evidence of an SMS
+ * really sent, so it is recorded even when the row was taken over.
+ */
+export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], ctx: { smsc: string; clock: Clock; actor: string; claimedBy: string }): Promise<void> {
   if (outcomes.length === 0) return;
   await db.transaction(async (tx) => {
     const at = ctx.clock.now();
-    const submitted = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'submitted' }> => o.kind === 'submitted');
+    const { rows: held } = await tx.query<{ id: number }>(
+      "SELECT id FROM summons_outbox WHERE id = ANY($1::bigint[]) AND state = 'sending' AND claimed_by = $2 ORDER BY id FOR UPDATE",
+      [outcomes.map((o) => o.send.id), ctx.claimedBy],
+    );
+    const current = new Set(held.map((r) => Number(r.id)));
+    const sent = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'submitted' }> => o.kind === 'submitted');
+    const { rows: known } = await tx.query<{ message_id: string }>(
+      'SELECT message_id FROM summons_sms_messages WHERE smsc = $1 AND message_id = ANY($2::text[])',
+      [ctx.smsc, sent.flatMap((o) => o.messageIds)],
+    );
+    const recorded = new Set(known.map((r) => r.message_id));
+    const submitted = sent.filter((o) => !o.messageIds.every((m) => recorded.has(m)));
     await appendLedger(
       tx,
       submitted.map((o) => ({
@@ -91,14 +108,19 @@ export async function recordOutcomes(db: Db, outcomes: readonly SendOutcome[], c
          SELECT $1, x.m, x.s, x.o FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS x(m, s, o) ON CONFLICT DO NOTHING`,
         [ctx.smsc, parts.map((p) => p.m), parts.map((p) => p.s), parts.map((p) => p.o)],
       );
+    }
+    const moved = submitted.filter((o) => current.has(o.send.id));
+    if (moved.length > 0) {
       await tx.query(
         `UPDATE summons_outbox o SET state = 'submitted', message_ids = x.ids, smsc = $2, lease_until = NULL, last_error = NULL
            FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, ids text[]) WHERE o.id = x.id`,
-        [JSON.stringify(submitted.map((o) => ({ id: o.send.id, ids: o.messageIds }))), ctx.smsc],
+        [JSON.stringify(moved.map((o) => ({ id: o.send.id, ids: o.messageIds }))), ctx.smsc],
       );
     }
-    await recordUnsent(tx, outcomes);
-    await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts: outcomeCounts(outcomes), summonses: outcomes.map((o) => o.send.summonsId) } });
+    await recordUnsent(tx, outcomes.filter((o) => current.has(o.send.id)));
+    if (submitted.length > 0 || current.size > 0) {
+      await appendAudit(tx, { at, actor: ctx.actor, action: 'summons.sms.dispatch', subject: `smsc:${ctx.smsc}`, details: { counts: outcomeCounts(outcomes), summonses: outcomes.map((o) => o.send.summonsId) } });
+    }
     await applyReceiptsIn(tx, ctx.clock);
   });
 }

@@ -69,16 +69,22 @@ export async function listProtection(db: Db, area: AreaScope): Promise<Protectio
 
 /**
  * Stands a unit's guard at an object down, with the reason. Refused while a guard task for it is not done (the task
- * is the order to guard; finish it first), and for a guard outside the actor's area or already ended.
+ * is the order to guard; finish it first), and for a guard at an object outside the actor's area or already ended.
  */
 export async function endProtection(db: Db, id: number, input: unknown, ctx: TdContext): Promise<Protection> {
   const { reason } = parseInput(EndProtection, input, 'end of protection');
   if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('TD_PROTECTION_NOT_FOUND', `no standing protection assignment ${id}`);
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ unit_id: number }>('SELECT unit_id FROM td_protection WHERE id = $1 AND ended_at IS NULL FOR UPDATE', [id]);
+    // The guard's object decides whose it is to end, as it decides whose list shows it (listProtection).
+    const params: unknown[] = [id];
+    const { rows } = await tx.query<{ unit_id: number }>(
+      `SELECT g.unit_id FROM td_protection g JOIN infrastructure_objects o ON o.id = g.object_id
+        WHERE g.id = $1 AND g.ended_at IS NULL AND ${areaSql(ctx.area, 'o', params)} FOR UPDATE OF g`,
+      params,
+    );
     const row = rows[0];
-    if (!row) throw new DomainError('TD_PROTECTION_NOT_FOUND', `no standing protection assignment ${id}`);
-    const unit = await loadUnit(tx, Number(row.unit_id), ctx.area);
+    if (!row) throw new DomainError('TD_PROTECTION_NOT_FOUND', `no standing protection assignment ${id} in your area`);
+    const unit = { id: Number(row.unit_id) };
     const { rows: open } = await tx.query<{ id: number }>("SELECT id FROM td_tasks WHERE protection_id = $1 AND state <> 'done' ORDER BY id", [id]);
     if (open.length) throw new DomainError('TD_GUARD_TASK_OPEN', `guard task #${open.map((t) => t.id).join(', #')} of unit ${unit.id} is not done; finish it before standing the guard down`, { tasks: open.map((t) => Number(t.id)) });
     const at = ctx.clock.now();
