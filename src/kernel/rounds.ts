@@ -1,6 +1,9 @@
 /** How a long-running worker reports a step that failed and will be tried again. */
 export type ErrorReporter = (what: string, e: Error) => void;
 
+/** The default reporter: a line on stderr, named by the worker it comes from. */
+export const stderrReporter = (worker: string): ErrorReporter => (what, e) => console.error(`${worker}: ${what}: ${e.message}`);
+
 /** Waits after the n-th failure in a row: `first` doubled each time, at most `max`. */
 export function backoff(n: number, first: number, max: number): number {
   return Math.min(first * 2 ** Math.max(0, n - 1), max);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isDomainError } from '../../kernel/errors.ts';
-import { Rounds, type ErrorReporter } from '../../kernel/rounds.ts';
+import { Rounds, stderrReporter, type ErrorReporter } from '../../kernel/rounds.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { regionArea } from './area.ts';
@@ -189,7 +189,7 @@ export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: Aler
   const zero = (): AlertDispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, superseded: 0, expired: 0 });
   const totals = { sms: zero(), cell_broadcast: zero() };
   const early: DeliveryReceipt[] = [];
-  const report = opts.onError ?? ((what: string, e: Error) => console.error(`alert dispatcher: ${what}: ${e.message}`));
+  const report = opts.onError ?? stderrReporter('alert dispatcher');
   const rounds = new Rounds({ pollMs: opts.pollMs ?? 500, maxRetryMs: opts.maxRetryMs ?? 30_000, onError: report });
   const sms = gateways.sms;
   // A receipt that cannot be applied now (its submit not yet recorded, or the database failing) waits for the next round.

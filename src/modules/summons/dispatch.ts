@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { DomainError, isDomainError } from '../../kernel/errors.ts';
 import { OneInFlight } from '../../kernel/one-in-flight.ts';
-import { Rounds, backoff, type ErrorReporter } from '../../kernel/rounds.ts';
+import { Rounds, backoff, stderrReporter, type ErrorReporter } from '../../kernel/rounds.ts';
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
@@ -53,9 +53,16 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
   }
 }
 
-/** Claims up to `batch` queued SMS (the claim is committed before anything is sent) and sends them. */
+const DEFAULT_LEASE_MS = 60_000;
+
+/** Claims up to `batch` queued SMS for this worker; the claim is committed before anything is sent. */
+function claimSms(db: Db, opts: DispatchOptions, skip: readonly number[] = []): Promise<ClaimedSend[]> {
+  return claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS, skip, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
+}
+
+/** Claims up to `batch` queued SMS and sends them. */
 async function claimAndSend(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<SendOutcome[]> {
-  const claimed = await claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
+  const claimed = await claimSms(db, opts);
   return Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
 }
 
@@ -81,7 +88,7 @@ export async function dispatchPending(db: Db, gateway: SmsGateway, opts: Dispatc
   return countOutcomes(outcomes, true);
 }
 
-const toStderr: ErrorReporter = (what, e) => console.error(`dispatcher: ${what}: ${e.message}`);
+const toStderr = stderrReporter('dispatcher');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A failure that trying again will not cure: a refusal of ours, or bad data / a broken constraint (SQLSTATE 22, 23). */
 const isPermanent = (e: unknown) => isDomainError(e) || /^2[23]/.test(String((e as { code?: unknown }).code ?? ''));
@@ -247,7 +254,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     // queue when their lease runs out, on an error that will not go away by waiting (bad data, a refused change),
     // once the lease is nearly over (another dispatcher may take the rows then), after a few tries when stopping,
     // and at once on abort (as a crash would). A graceful stop names the sends it gave up on.
-    const leaseMs = opts.leaseMs ?? 60_000;
+    const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     const record = (outcomes: SendOutcome[], claimedAt: number) =>
       recorder.submit(async () => {
         for (let tries = 1; !abort.aborted; tries++) {
@@ -269,7 +276,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
       });
     const smsLoop = rounds.loop('SMS', async () => {
       while (onWire.length < SMS_PIPELINE && !rounds.stopping) {
-        const claimed = await claimSends(db, { channel: 'sms', workerId, batch: opts.batch, leaseMs: opts.leaseMs ?? 60_000, skip: [...held], ...(opts.traffic ? { traffic: opts.traffic } : {}) });
+        const claimed = await claimSms(db, round, [...held]);
         if (claimed.length === 0) break;
         for (const c of claimed) held.add(c.id);
         totals.claimed += claimed.length;

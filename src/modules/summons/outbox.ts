@@ -158,10 +158,6 @@ export async function storeReceipts(db: Db, smsc: string, rs: readonly DeliveryR
   );
 }
 
-export async function storeReceipt(db: Db, smsc: string, r: DeliveryReceipt, clock: Clock): Promise<void> {
-  await storeReceipts(db, smsc, [r], clock);
-}
-
 /** Turns stored receipts whose submit is on record into delivery-report evidence. */
 export async function applyReceipts(db: Db, clock: Clock): Promise<number> {
   return db.transaction((tx) => applyReceiptsIn(tx, clock));
