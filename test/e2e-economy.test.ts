@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { createUser } from '../src/modules/access/index.ts';
 import { NATIONAL, assignTask, draftRequisition, registerEnterprise, setCapacity } from '../src/modules/economy/index.ts';
 import { makeBin } from '../src/modules/registry/index.ts';
-import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openApp, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { PASSWORD } from './helpers/staff.ts';
 
@@ -27,9 +26,7 @@ test('economy screens in the browser: an enterprise officer sees only their ente
   const req = await draftRequisition(db, { owner: { bin: own }, purpose: 'Assembly point', useFrom: '2026-12-01', useUntil: '2027-02-28', items: [{ kind: 'truck', description: 'KAMAZ-65115', condition: 'good', ageYears: 3 }] }, ctx);
   await createUser(db, { username: 'enterprise.officer', displayName: 'E', password: PASSWORD, role: 'enterprise_officer', employerBin: own }, { actor: 'test:setup', clock });
   for (const username of ['coordinator', 'coordinator2']) await createUser(db, { username, displayName: username, password: PASSWORD, role: 'national_coordinator' }, { actor: 'test:setup', clock });
-  const app = await buildApp({ db, clock });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const { context, page, pageErrors } = await openPage(browser, { width: 1400, height: 900 });
+  const { address, page, pageErrors, close } = await openApp(browser, db, clock, { width: 1400, height: 900 });
   try {
     await signIn(page, address, 'enterprise.officer', { path: '/economy' });
     const list = page.getByRole('table', { name: 'Enterprises' });
@@ -71,9 +68,6 @@ test('economy screens in the browser: an enterprise officer sees only their ente
     await page.screenshot({ path: join(SHOTS, '16-economy-requisition.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
   } finally {
-    await context.close();
-    await browser.close();
-    await app.close();
-    await db.close();
+    await close();
   }
 });

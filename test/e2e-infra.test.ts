@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { createUser } from '../src/modules/access/index.ts';
 import { NATIONAL, createObject, formCyberUnit, openIncident } from '../src/modules/infrastructure/index.ts';
 import { makeBin, makeIin } from '../src/modules/registry/index.ts';
-import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openApp, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { person } from './helpers/persons.ts';
 import { PASSWORD } from './helpers/staff.ts';
@@ -25,9 +24,7 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
   await formCyberUnit(db, { name: 'Киберрезерв Алматы', homeRegion: 'KZ-75', sizeTarget: 5, apply: true }, ctx);
   const incident = await openIncident(db, { objectId: tel.id, kind: 'cyber', severity: 'high', title: 'DDoS на узел связи', reportedAt: new Date(Date.now() - 3600_000).toISOString() }, ctx);
   await createUser(db, { username: 'almaty.officer', displayName: 'almaty.officer', password: PASSWORD, role: 'regional_officer', region: 'KZ-75' }, { actor: 'test:setup', clock: systemClock });
-  const app = await buildApp({ db, clock: systemClock });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const { context, page, pageErrors } = await openPage(browser, { width: 1300, height: 900 });
+  const { address, page, pageErrors, close } = await openApp(browser, db, systemClock, { width: 1300, height: 900 });
   try {
     await signIn(page, address, 'almaty.officer', { path: '/infra' });
     await page.getByRole('link', { name: 'Infrastructure' }).click();
@@ -73,9 +70,6 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
     assert.equal(await page.getByTestId('incident-status').innerText(), 'оқшауланды');
     assert.deepEqual(pageErrors, []);
   } finally {
-    await context.close();
-    await browser.close();
-    await app.close();
-    await db.close();
+    await close();
   }
 });

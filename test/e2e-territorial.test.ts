@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { createUser } from '../src/modules/access/index.ts';
 import { addShelter, addTransport, assignProtection, createEvacuationPlan, createUnit, type TdContext } from '../src/modules/territorial/index.ts';
-import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openApp, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { person } from './helpers/persons.ts';
 import { PASSWORD } from './helpers/staff.ts';
@@ -29,9 +28,7 @@ test('territorial defence in the browser: a unit filled after its proposal is se
   await addTransport(db, { label: 'Buses', region: 'KZ-71', district: 'KZ-71-D02', vehicles: 1000, seats: 45, tripsPerDay: 3 }, planner);
   // 382,250 people (a quarter of Astana's 1,529,000 by the registry); 300,000 places; 270,000 seat-trips in 48 h.
   const plan = await createEvacuationPlan(db, { name: 'D02 out', region: 'KZ-71', fromDistricts: ['KZ-71-D02'], toDistricts: ['KZ-71-D03'], windowHours: 48 }, planner);
-  const app = await buildApp({ db, clock });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const { context, page, pageErrors } = await openPage(browser, { width: 1300, height: 900 });
+  const { address, page, pageErrors, close } = await openApp(browser, db, clock, { width: 1300, height: 900 });
   try {
     await signIn(page, address, 'astana.second', { path: '/td' });
     await page.getByRole('link', { name: 'Territorial defence' }).click();
@@ -81,9 +78,6 @@ test('territorial defence in the browser: a unit filled after its proposal is se
     assert.match(await card.innerText(), /Подлежит эвакуации, чел\.\s+382\s?250/);
     assert.deepEqual(pageErrors, []);
   } finally {
-    await context.close();
-    await browser.close();
-    await app.close();
-    await db.close();
+    await close();
   }
 });

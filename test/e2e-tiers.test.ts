@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildApp } from '../src/api/app.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 import { seedCivilDemo } from '../src/modules/civil/index.ts';
 import { seedEconomyDemo } from '../src/modules/economy/index.ts';
@@ -9,7 +8,7 @@ import { seedInfrastructureDemo } from '../src/modules/infrastructure/index.ts';
 import type { FourTierReadiness } from '../src/modules/readiness/index.ts';
 import { seedRegistry } from '../src/modules/registry/index.ts';
 import { seedTerritorialDemo } from '../src/modules/territorial/index.ts';
-import { SHOTS, launchWebBrowser, openPage, signIn } from './helpers/browser.ts';
+import { SHOTS, launchWebBrowser, openApp, signIn } from './helpers/browser.ts';
 import { freshDb } from './helpers/db.ts';
 import { staffToken } from './helpers/staff.ts';
 
@@ -27,10 +26,8 @@ test('the four-tier dashboard in the browser: every tier on the map and in the t
   await seedEconomyDemo(db, demo);
   await seedCivilDemo(db, demo);
   const token = await staffToken(db, 'coordinator', 'national_coordinator', {}, clock);
-  const app = await buildApp({ db, clock });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { address, page, pageErrors, close } = await openApp(browser, db, clock, { width: 1400, height: 900 });
   const api = (await (await fetch(`${address}/api/dashboard/tiers`, { headers: { authorization: `Bearer ${token}` } })).json()) as FourTierReadiness;
-  const { context, page, pageErrors } = await openPage(browser, { width: 1400, height: 900 });
   try {
     await signIn(page, address, 'coordinator');
     await page.getByRole('link', { name: 'Four tiers' }).click();
@@ -78,9 +75,6 @@ test('the four-tier dashboard in the browser: every tier on the map and in the t
     await page.screenshot({ path: join(SHOTS, '11-four-tiers-kk.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
   } finally {
-    await context.close();
-    await browser.close();
-    await app.close();
-    await db.close();
+    await close();
   }
 });

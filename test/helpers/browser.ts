@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp } from '../../src/api/app.ts';
+import type { Db } from '../../src/db/client.ts';
+import type { Clock } from '../../src/kernel/clock.ts';
 import { PASSWORD } from './staff.ts';
 
 /** Debian's chromium (installed by .ci/run), or MOBILIZE_CHROMIUM; playwright-core never downloads a browser of its own. */
@@ -82,4 +85,23 @@ export async function signIn(page: Page, address: string, username: string, { pa
   await page.fill('input[name=password]', password);
   await page.click('form button[type=submit]');
   await page.getByTestId('who').waitFor();
+}
+
+/**
+ * The API and UI on `db` served on a free loopback port, and a page to use them; `close` closes the page's context,
+ * the browser, the server and the database, in that order (the browser tests' whole teardown).
+ */
+export async function openApp(browser: Browser, db: Db, clock: Clock, viewport: { width: number; height: number }): Promise<{ address: string; page: Page; pageErrors: string[]; close(): Promise<void> }> {
+  const app = await buildApp({ db, clock });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { context, page, pageErrors } = await openPage(browser, viewport);
+  return {
+    address, page, pageErrors,
+    close: async () => {
+      await context.close();
+      await browser.close();
+      await app.close();
+      await db.close();
+    },
+  };
 }
