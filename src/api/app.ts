@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Logger } from '../kernel/logger.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { z } from 'zod';
@@ -11,6 +13,8 @@ import { staffAuth } from './auth.ts';
 import { metrics } from './metrics.ts';
 import { doc, openApi } from './openapi.ts';
 import { errorBody, httpStatus } from './errors.ts';
+import { securityHeaders } from './headers.ts';
+import { inputGuard } from './input.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { alertsRoutes } from './routes/alerts.ts';
 import { callupRoutes } from './routes/callup.ts';
@@ -26,7 +30,8 @@ import { uiRoutes } from './routes/ui.ts';
 export interface AppOptions {
   db: Db;
   clock: Clock;
-  logger?: boolean;
+  /** Request log (pino): each request and every 5xx with its request id. Off in tests unless given. */
+  logger?: Logger;
   /** Sends citizens their sign-in codes; without it self-service sign-in answers 503. */
   codeSender?: CodeSender;
   /** Mark the session cookie Secure (behind HTTPS); off for plain http on localhost. */
@@ -34,22 +39,38 @@ export interface AppOptions {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1 << 20 });
+  const app: FastifyInstance = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),
+    bodyLimit: 1 << 20,
+    genReqId: () => randomUUID(),
+    // A URL the router cannot even decode (an escaped lone surrogate, say) answers in the API's error shape too.
+    frameworkErrors: (err, _req, reply) => (reply as FastifyReply).status(400).send({ error: { code: 'INPUT_BAD_URL', message: 'The URL is not valid: a percent-escape does not decode to UTF-8 text.', details: { reason: (err as { code?: string }).code ?? null } } }),
+  });
+  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id));
   await app.register(cookie);
+  inputGuard(app);
+  securityHeaders(app);
   await openApi(app);
   metrics(app);
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     if (isDomainError(err)) return reply.status(httpStatus(err)).send(errorBody(err));
+    const code = String((err as { code?: unknown }).code ?? '');
     // Two requests passed the same check at the same moment and a unique constraint stopped the second: sending it
     // again reads what the first wrote (idempotency keys) or is refused by the check with its own clear code.
-    if ((err as { code?: unknown }).code === '23505') {
+    if (code === '23505') {
       return reply.status(409).send({ error: { code: 'API_CONFLICT', message: 'another request made the same change at the same moment; send yours again', details: { constraint: (err as { constraint?: string }).constraint ?? null } } });
     }
+    // A value the database could not take as the type it needed (a number out of range, a malformed date): the
+    // edge should have refused it, so it is logged, but it is the request's fault and answers as such.
+    if (/^22/.test(code)) {
+      req.log.warn({ err, reqId: req.id }, 'value refused by the database');
+      return reply.status(400).send({ error: { code: 'INPUT_INVALID_VALUE', message: 'a value in the request is out of range or malformed', details: { sqlstate: code } } });
+    }
     const status = (err as { statusCode?: number }).statusCode;
-    if (status && status < 500) return reply.status(status).send({ error: { code: 'API_BAD_REQUEST', message: (err as Error).message, details: {} } });
-    app.log.error(err);
-    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error', details: {} } });
+    if (status && status < 500) return reply.status(status).send({ error: { code: 'API_BAD_REQUEST', message: (err as Error).message, details: code ? { reason: code } : {} } });
+    req.log.error({ err, reqId: req.id }, 'internal error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error', details: { requestId: req.id } } });
   });
 
   const { db, clock } = opts;

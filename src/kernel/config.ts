@@ -10,6 +10,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
+  /** Mark the session cookie Secure: set MOBILIZE_SECURE_COOKIES=1 when the platform is reached over HTTPS. */
+  readonly secureCookies: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,5 +25,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.MOBILIZE_HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
+    secureCookies: flag(env.MOBILIZE_SECURE_COOKIES, 'MOBILIZE_SECURE_COOKIES'),
   });
+}
+
+function flag(v: string | undefined, name: string): boolean {
+  if (v === undefined || v === '' || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  throw new DomainError('CONFIG_INVALID_FLAG', `${name} must be 1/true or 0/false, got "${v}"`);
 }

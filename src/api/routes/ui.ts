@@ -6,13 +6,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 /** Where `npm run build:web` (vite) writes the web UI. */
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-// The UI loads nothing from elsewhere; inline style attributes are React's, scripts only the bundle's own.
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Mobilize</title>
 <p>The web UI is not built. Run <code>npm run build:web</code> (npm start and npm test build it first), then reload.</p>`;
 
@@ -31,13 +24,12 @@ export async function uiRoutes(app: FastifyInstance, opts: { dist?: string } = {
       wildcard: true,
       index: false,
       setHeaders: (reply, path) => {
-        for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
         reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }
   const page = (reply: FastifyReply) => {
-    reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' });
+    reply.header('cache-control', 'no-cache');
     return built ? reply.sendFile('index.html') : reply.type('text/html; charset=utf-8').send(NOT_BUILT);
   };
   app.get('/', { schema: { hide: true } }, (_req, reply) => page(reply));

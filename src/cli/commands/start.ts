@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../api/app.ts';
 import { systemClock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
+import { createLogger } from '../../kernel/logger.ts';
 import { createDemoUsers, type DemoUser } from '../../modules/access/index.ts';
 import { SimulatedCellBroadcast, startAlertDispatcher } from '../../modules/alerts/index.ts';
 import { EgovClient, EgovSimulator } from '../../modules/egov/index.ts';
@@ -24,6 +25,7 @@ interface StartOptions {
   demoPersons: number;
   seed: number;
   smsc?: string;
+  secureCookies?: boolean;
 }
 
 /** Demo credentials live beside the data, outside the repository, so a later start can show them again. */
@@ -39,6 +41,7 @@ export function startCommand(program: Command): void {
     .option('--demo-persons <n>', 'size of the demo registry seeded into an empty database', (v) => Number(v), 100_000)
     .option('--seed <n>', 'seed of the demo registry', (v) => Number(v), 1)
     .option('--smsc <host:port>', 'a live SMSC to send through instead of the built-in SMSC simulator (MOBILIZE_SMSC)', process.env.MOBILIZE_SMSC)
+    .option('--secure-cookies', 'mark the session cookie Secure, for a platform reached over HTTPS (MOBILIZE_SECURE_COOKIES=1)')
     .action(async (o: StartOptions) => {
       if (!Number.isInteger(o.demoPersons) || o.demoPersons < 0) throw new DomainError('CLI_BAD_OPTION', '--demo-persons must be a whole number');
       const external = o.smsc ? parseHostPort(o.smsc) : null;
@@ -102,7 +105,7 @@ export function startCommand(program: Command): void {
           startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
         ];
 
-        const app = await buildApp({ db, clock: systemClock, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
+        const app = await buildApp({ db, clock: systemClock, logger: createLogger(config.logLevel), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
         const address = await app.listen({ port, host: config.host });
         console.log(`Mobilize is running on ${address} (${db.engine}${db.engine === 'pglite' ? ` at ${config.dataDir}` : ''})`);

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../../db/client.ts';
-import { GENESIS_HASH, canonicalJson, entryHash, type AuditEntryContent } from './chain.ts';
+import { ChainWalker, GENESIS_HASH, asStored, canonicalJson, entryHash, type AuditEntryContent, type ChainReport } from './chain.ts';
 
 export interface AuditInput {
   actor: string;
@@ -27,14 +27,14 @@ async function appendAuditEntries(tx: Tx, inputs: readonly AuditInput[]): Promis
   let prevHash = rows[0]?.hash ?? GENESIS_HASH;
   const cols = { seq: [] as number[], at: [] as Date[], actor: [] as string[], action: [] as string[], subject: [] as (string | null)[], details: [] as string[], prev: [] as string[], hash: [] as string[] };
   for (const input of inputs) {
-    const content: AuditEntryContent = {
+    const content: AuditEntryContent = asStored({
       seq: ++seq,
       at: input.at.toISOString(),
       actor: input.actor,
       action: input.action,
       subject: input.subject ?? null,
       details: input.details ?? {},
-    };
+    });
     const hash = entryHash(prevHash, content);
     cols.seq.push(seq);
     cols.at.push(input.at);
@@ -104,32 +104,22 @@ export async function auditRead(db: Db, input: AuditInput): Promise<void> {
   return a.append(input);
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  /** First sequence number at which the chain breaks, with why. */
-  problem?: { seq: number; reason: string };
-}
+export type VerifyResult = ChainReport;
 
-/** Re-derives every hash; an edited, inserted or deleted entry breaks the chain at that point. */
+/** Re-derives every hash; every edited, inserted or deleted entry is named, not only the first. */
 export async function verifyAudit(db: Db): Promise<VerifyResult> {
-  let prevHash = GENESIS_HASH;
-  let expectSeq = 1;
-  let count = 0;
-  for (;;) {
+  const walker = new ChainWalker();
+  for (let after = 0; ; ) {
     const rows = await db.query<{ seq: number; at: Date; actor: string; action: string; subject: string | null; details: unknown; prev_hash: string; hash: string }>(
-      'SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 5000',
-      [expectSeq],
+      'SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000',
+      [after],
     );
-    if (rows.length === 0) return { ok: true, entries: count };
+    if (rows.length === 0) return walker.report();
     for (const r of rows) {
-      if (r.seq !== expectSeq) return { ok: false, entries: count, problem: { seq: expectSeq, reason: 'entry missing' } };
-      if (r.prev_hash !== prevHash) return { ok: false, entries: count, problem: { seq: r.seq, reason: 'previous-hash link broken' } };
-      const content: AuditEntryContent = { seq: r.seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, subject: r.subject, details: r.details };
-      if (entryHash(prevHash, content) !== r.hash) return { ok: false, entries: count, problem: { seq: r.seq, reason: 'entry content does not match its hash' } };
-      prevHash = r.hash;
-      expectSeq++;
-      count++;
+      const seq = Number(r.seq);
+      const content: AuditEntryContent = { seq, at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, subject: r.subject, details: r.details };
+      walker.step({ seq, prevHash: r.prev_hash, hash: r.hash }, (prev) => entryHash(prev, content));
+      after = seq;
     }
   }
 }

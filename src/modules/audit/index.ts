@@ -1,2 +1,2 @@
 export { appendAudit, auditRead, verifyAudit, type AuditInput, type VerifyResult } from './audit.ts';
-export { canonicalJson, GENESIS_HASH } from './chain.ts';
+export { ChainWalker, canonicalJson, GENESIS_HASH, type ChainProblem, type ChainReport } from './chain.ts';

@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import { asDbId } from '../../kernel/ids.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { compilePredicate, findRuleSet, loadPack, type Pack, type RuleSet } from '../eligibility/index.ts';
@@ -189,8 +190,12 @@ export interface StoredPlan {
 
 /** A plan by numeric id or "ORDER@vN" / "ORDER" (latest version). */
 export async function resolvePlanId(q: Pick<Tx, 'query'>, ref: string): Promise<number> {
-  if (/^\d+$/.test(ref)) return Number(ref);
-  const m = /^([a-z][a-z0-9_-]*)(?:@v?(\d+))?$/.exec(ref);
+  if (/^\d+$/.test(ref)) {
+    const id = asDbId(ref);
+    if (id === null) throw new DomainError('CALLUP_PLAN_NOT_FOUND', `No plan ${ref}.`);
+    return id;
+  }
+  const m = /^([a-z][a-z0-9_-]*)(?:@v?([1-9]\d{0,8}))?$/.exec(ref);
   if (!m) throw new DomainError('CALLUP_BAD_PLAN_REF', `"${ref}" is not a plan: give its number, ORDER@vN, or ORDER for the latest version.`);
   const { rows } = await q.query<{ id: number }>(
     m[2] ? 'SELECT id FROM callup_plans WHERE order_id = $1 AND version = $2' : 'SELECT id FROM callup_plans WHERE order_id = $1 ORDER BY version DESC LIMIT 1',
