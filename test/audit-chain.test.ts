@@ -26,7 +26,7 @@ test('concurrent audited reads and audited writes make one unbroken chain with e
   // Reads queued together are committed in shared transactions; the chain must still be linear.
   assert.equal(await count('SELECT max(seq) - min(seq) + 1 AS n FROM audit_log'), await count('SELECT count(*) AS n FROM audit_log'));
   const v = await verifyAudit(db);
-  assert.deepEqual(v, { ok: true, entries: before + 320 });
+  assert.deepEqual(v, { ok: true, entries: before + 320, problems: [], moreProblems: 0 });
 });
 
 test('a read whose entry cannot be recorded fails alone; the reads queued with it are recorded', async () => {
@@ -44,4 +44,28 @@ test('an edited entry breaks the chain at that entry', async () => {
   const v = await verifyAudit(db);
   assert.equal(v.ok, false);
   assert.equal(v.problem?.seq, Number(seq));
+});
+
+test('after one break the walk goes on: a later edit and a deleted entry are each named too', async () => {
+  const rows = await db.query<{ seq: number }>("SELECT seq FROM audit_log WHERE action = 'test.read' ORDER BY seq LIMIT 3 OFFSET 100");
+  const [a, b, c] = rows.map((r) => Number(r.seq)) as [number, number, number];
+  await db.query("UPDATE audit_log SET details = '{\"i\": -1}' WHERE seq = $1", [b]);
+  await db.query('DELETE FROM audit_log WHERE seq = $1', [c]);
+  const v = await verifyAudit(db);
+  const named = v.problems.map((p) => `${p.seq}:${p.reason}`);
+  assert.ok(named.includes(`${b}:entry content does not match its hash`), named.join(', '));
+  assert.ok(named.includes(`${c}:entry missing`), named.join(', '));
+  assert.ok(!named.some((n) => n.startsWith(`${c + 1}:`)), 'the entry after the gap is not blamed for it');
+  assert.ok(a < b);
+});
+
+test('what is hashed is what is stored, even for text PostgreSQL changes: a lone surrogate or a NUL in an entry', async () => {
+  const fresh = await freshDb();
+  try {
+    await fresh.transaction((tx) => appendAudit(tx, { at, actor: 'anonymous@x', action: 'access.login.failed', subject: 'user:\ud800x', details: { note: 'a\u0000b', ['k\udfff']: 1 } }));
+    await auditRead(fresh, { at, actor: 'x\ud800', action: 'test.read' });
+    assert.deepEqual(await verifyAudit(fresh), { ok: true, entries: 2, problems: [], moreProblems: 0 });
+  } finally {
+    await fresh.close();
+  }
 });

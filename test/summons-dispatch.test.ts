@@ -206,7 +206,7 @@ test('receipts that still cannot be stored when the inbox stops are named, not d
 test('the ledger refuses edits, and a deleted entry is found by the proof check', async () => {
   const people = await issued('tamper', 2, 'logistics');
   const id = people[0]?.id as string;
-  assert.equal((await summonsProof(db, id)).ledger.ok, true);
+  assert.equal((await summonsProof(db, id, { actor: 'test', at: clock.now() })).ledger.ok, true);
   await assert.rejects(db.query("UPDATE summons_ledger SET kind = 'x' WHERE summons_id = $1", [Number(id)]), /append-only/);
   await assert.rejects(db.query('DELETE FROM summons_ledger WHERE summons_id = $1', [Number(id)]), /append-only/);
   // A superuser can switch the trigger off; deleting the newest entry leaves a valid chain that misses the head.
@@ -215,7 +215,7 @@ test('the ledger refuses edits, and a deleted entry is found by the proof check'
     await tx.query('DELETE FROM summons_ledger WHERE seq = (SELECT max(seq) FROM summons_ledger)');
     await tx.exec('ALTER TABLE summons_ledger ENABLE TRIGGER summons_ledger_append_only');
   });
-  const proof = await summonsProof(db, id);
+  const proof = await summonsProof(db, id, { actor: 'test', at: clock.now() });
   assert.equal(proof.ledger.ok, false);
   assert.match(proof.ledger.problem?.reason ?? '', /head records seq/);
   await db.transaction(async (tx) => {
@@ -223,7 +223,7 @@ test('the ledger refuses edits, and a deleted entry is found by the proof check'
     await tx.query('DELETE FROM summons_ledger WHERE seq = 3');
     await tx.exec('ALTER TABLE summons_ledger ENABLE TRIGGER summons_ledger_append_only');
   });
-  const again = await summonsProof(db, id);
+  const again = await summonsProof(db, id, { actor: 'test', at: clock.now() });
   assert.equal(again.ledger.problem?.seq, 3);
   assert.match(again.ledger.problem?.reason ?? '', /missing/);
 });

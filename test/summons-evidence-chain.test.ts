@@ -31,7 +31,7 @@ function buildLedger(): { ledger: EvidenceEntry[]; states: Map<string, SummonsSt
 
 test('a ledger built through the reducer verifies, and replaying it gives the same states', () => {
   const { ledger, states } = buildLedger();
-  assert.deepEqual(verifyEvidenceChain(ledger), { ok: true, entries: 6 });
+  assert.deepEqual(verifyEvidenceChain(ledger), { ok: true, entries: 6, problems: [], moreProblems: 0 });
   assert.deepEqual(reduceSummons(summonsActions(ledger, 'S-1')), states.get('S-1'));
   assert.equal(states.get('S-1')?.legal, 'duly_notified');
   assert.equal(states.get('S-2')?.legal, 'referred');
@@ -40,7 +40,8 @@ test('a ledger built through the reducer verifies, and replaying it gives the sa
 test('an edited action is found at its entry', () => {
   const { ledger } = buildLedger();
   const edited = ledger.map((e) => (e.seq === 5 ? { ...e, action: { ...e.action, status: 'undeliverable' } as SummonsAction } : e));
-  assert.deepEqual(verifyEvidenceChain(edited), { ok: false, entries: 4, problem: { seq: 5, reason: 'entry content does not match its hash' } });
+  const problem = { seq: 5, reason: 'entry content does not match its hash' };
+  assert.deepEqual(verifyEvidenceChain(edited), { ok: false, entries: 6, problem, problems: [problem], moreProblems: 0 });
 });
 
 test('an edit whose hash was recomputed breaks the link of the next entry', () => {
@@ -49,14 +50,16 @@ test('an edit whose hash was recomputed breaks the link of the next entry', () =
   const third = ledger[2] as EvidenceEntry;
   const reforged = recordSummonsAction(forged[1] ?? null, reduceSummons([issue('S-1')]), { ...third.action, number: '+77000000000' } as SummonsAction, clock).entry;
   const tampered = [...forged, reforged, ...ledger.slice(3)];
-  assert.deepEqual(verifyEvidenceChain(tampered), { ok: false, entries: 3, problem: { seq: 4, reason: 'previous-hash link broken' } });
+  const problem = { seq: 4, reason: 'previous-hash link broken' };
+  assert.deepEqual(verifyEvidenceChain(tampered), { ok: false, entries: 6, problem, problems: [problem], moreProblems: 0 });
 });
 
 test('a deleted entry and a reordering are found', () => {
   const { ledger } = buildLedger();
-  assert.deepEqual(verifyEvidenceChain([...ledger.slice(0, 2), ...ledger.slice(3)]).problem, { seq: 3, reason: 'entry missing (found seq 4)' });
+  assert.deepEqual(verifyEvidenceChain([...ledger.slice(0, 2), ...ledger.slice(3)]).problem, { seq: 3, reason: 'entry missing' });
   const swapped = [ledger[0], ledger[2], ledger[1], ...ledger.slice(3)] as EvidenceEntry[];
   assert.equal(verifyEvidenceChain(swapped).problem?.seq, 2);
+  assert.deepEqual(verifyEvidenceChain(swapped).problems.map((p) => p.seq), [2, 2, 3], 'the swap is named at both entries it moved');
   assert.equal(verifyEvidenceChain(ledger.slice(0, 4)).ok, true, 'a truncated tail is a shorter valid chain — the stored head hash has to anchor it');
 });
 
@@ -67,4 +70,16 @@ test('a transition the rules refuse produces no entry', () => {
     (e) => isDomainError(e, 'SUMMONS_TRANSITION_REFUSED'),
   );
   assert.equal(ledger.length, 6);
+});
+
+test('every break is named, not only the first: an edit early on does not hide a deletion and an edit later', () => {
+  const { ledger } = buildLedger();
+  const tampered = ledger
+    .filter((e) => e.seq !== 4)
+    .map((e) => (e.seq === 2 || e.seq === 6 ? { ...e, recordedAt: '2020-01-01T00:00:00.000Z' } : e));
+  assert.deepEqual(verifyEvidenceChain(tampered).problems, [
+    { seq: 2, reason: 'entry content does not match its hash' },
+    { seq: 4, reason: 'entry missing' },
+    { seq: 6, reason: 'entry content does not match its hash' },
+  ]);
 });

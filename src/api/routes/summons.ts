@@ -87,9 +87,7 @@ export function summonsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
   app.get<{ Params: { id: string } }>('/api/summonses/:id/proof', { schema: doc({ summary: "A summons' evidence chain and the ledger's verification", tags: ['summons'], auth: 'staff', permission: 'summons.read', params: z.object({ id: z.string() }) }) }, async (req) => {
     const p = await auth.allow(req, 'summons.read');
     await assertSummonsVisible(db, p, req.params.id, clock.now());
-    const r = await summonsProof(db, req.params.id);
-    if (r.entries.length === 0) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${req.params.id}`);
-    return r;
+    return summonsProof(db, req.params.id, { actor: actorName(p), at: clock.now() });
   });
 
   app.post<{ Params: { id: string } }>('/api/summonses/:id/actions', { schema: doc({ summary: 'Record appearance, a decision on a reason, or paper delivery', tags: ['summons'], auth: 'staff', permission: 'summons.record', params: z.object({ id: z.string() }), body: OfficerAction }) }, async (req, reply) => {

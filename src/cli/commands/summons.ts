@@ -77,6 +77,10 @@ export function summonsCommands(program: Command): Command {
         if (r.state.pendingReason) console.log(`  reason under review: ${r.state.pendingReason.reason}${r.state.pendingReason.details ? ` — ${r.state.pendingReason.details}` : ''}`);
         for (const x of r.sends) console.log(`  send ${x.channel} → ${x.destination}: ${x.state} after ${x.attempts} attempt(s)${x.lastError ? ` (${x.lastError})` : ''}`);
         for (const e of r.entries) console.log(`  ${e.seq}. ${e.action.at} ${e.action.kind}`);
+        if (!r.evidence.ok) {
+          for (const p of r.evidence.problems) console.log(`  WARNING: the evidence does not verify at seq ${p.seq}: ${p.reason}; the legal state above is derived from it`);
+          process.exitCode = 3;
+        }
       });
     });
 
@@ -85,9 +89,8 @@ export function summonsCommands(program: Command): Command {
     .description("print a summons' chain of evidence and verify the ledger it is part of")
     .argument('<id>', 'summons number')
     .action(async (id: string) => {
-      await withContext(async ({ db }) => {
-        const { entries, ledger } = await summonsProof(db, id);
-        if (entries.length === 0) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${id}`);
+      await withContext(async ({ db, actor }) => {
+        const { entries, ledger } = await summonsProof(db, id, { actor, at: systemClock.now() });
         for (const e of entries) {
           console.log(`seq ${e.seq}  recorded ${e.recordedAt}  ${e.action.kind}`);
           console.log(`  ${JSON.stringify(e.action)}`);
@@ -95,7 +98,8 @@ export function summonsCommands(program: Command): Command {
         }
         if (ledger.ok) console.log(`ledger verified: ${ledger.entries} entries, head seq ${ledger.head.seq} ${ledger.head.hash}`);
         else {
-          console.log(`LEDGER BROKEN at seq ${ledger.problem?.seq}: ${ledger.problem?.reason}`);
+          for (const p of ledger.problems) console.log(`LEDGER BROKEN at seq ${p.seq}: ${p.reason}`);
+          if (ledger.moreProblems > 0) console.log(`… and ${ledger.moreProblems} more breaks`);
           process.exitCode = 3;
         }
       });

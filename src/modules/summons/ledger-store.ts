@@ -1,9 +1,9 @@
 import type { Tx } from '../../db/client.ts';
 import type { RawConnection } from '../../db/raw.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { GENESIS_HASH } from '../audit/index.ts';
+import { ChainWalker, GENESIS_HASH } from '../audit/index.ts';
 import type { SummonsAction } from './actions.ts';
-import { chainEvidence, verifyEvidenceChain, type EvidenceEntry, type EvidenceVerifyResult } from './ledger.ts';
+import { chainEvidence, evidenceMatches, walkEvidence, type EvidenceEntry, type EvidenceVerifyResult } from './ledger.ts';
 
 type Q = Pick<RawConnection, 'query'>;
 
@@ -63,24 +63,52 @@ export interface StoredLedgerCheck extends EvidenceVerifyResult {
 }
 
 /**
- * Re-derives the whole chain (it links every summons, so one summons cannot be proved alone) and compares its end
- * with the head row: entries cut off the end leave a valid chain that stops short of the head.
+ * Re-derives the whole chain page by page (it links every summons, so one summons cannot be proved alone) and
+ * compares its end with the head row: entries cut off the end leave a valid chain that stops short of the head.
  */
 export async function verifyStoredLedger(q: Q): Promise<StoredLedgerCheck> {
   const { rows: h } = await q.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM summons_ledger_head WHERE id = 1');
   const head = { seq: Number(h[0]?.seq ?? 0), hash: h[0]?.hash ?? GENESIS_HASH };
-  const entries: EvidenceEntry[] = [];
+  const walker = new ChainWalker();
   for (let after = 0; ; ) {
     const { rows } = await q.query<LedgerRow>(`SELECT ${COLUMNS} FROM summons_ledger WHERE seq > $1 ORDER BY seq LIMIT 10000`, [after]);
     if (rows.length === 0) break;
-    for (const r of rows) entries.push(entryOf(r));
+    for (const r of rows) walkEvidence(walker, entryOf(r));
     after = Number((rows[rows.length - 1] as LedgerRow).seq);
   }
-  const chain = verifyEvidenceChain(entries);
-  if (!chain.ok) return { ...chain, head };
-  const lastHash = entries.length ? (entries[entries.length - 1] as EvidenceEntry).hash : GENESIS_HASH;
-  if (chain.entries !== head.seq || lastHash !== head.hash) {
-    return { ok: false, entries: chain.entries, head, problem: { seq: chain.entries + 1, reason: `entry missing: the ledger ends at seq ${chain.entries} but its head records seq ${head.seq}` } };
+  if (walker.lastSeq !== head.seq) {
+    walker.add({ seq: walker.lastSeq + 1, reason: `entry missing: the ledger ends at seq ${walker.lastSeq} but its head records seq ${head.seq}` });
+  } else if (walker.lastHash !== head.hash) {
+    walker.add({ seq: head.seq, reason: 'the last entry is not the one its head records' });
   }
-  return { ...chain, head };
+  return { ...walker.report(), head };
+}
+
+/**
+ * Checks one summons' entries without walking the whole ledger: each entry's content against its hash, and its
+ * links to the entries just before and after it (or to the head). An edited entry of this summons, or one whose
+ * neighbour was deleted or rewritten, is named; what only the whole chain can show is left to verifyStoredLedger.
+ */
+export async function checkSummonsEntries(q: Q, entries: readonly EvidenceEntry[]): Promise<EvidenceVerifyResult> {
+  const walker = new ChainWalker();
+  if (entries.length === 0) return walker.report();
+  const seqs = entries.map((e) => e.seq);
+  const { rows } = await q.query<{ seq: string | number; prev_hash: string; hash: string }>(
+    'SELECT seq, prev_hash, hash FROM summons_ledger WHERE seq = ANY($1::bigint[])',
+    [[...seqs.map((x) => x - 1), ...seqs.map((x) => x + 1)]],
+  );
+  const near = new Map(rows.map((r) => [Number(r.seq), r]));
+  const { rows: h } = await q.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM summons_ledger_head WHERE id = 1');
+  const headSeq = Number(h[0]?.seq ?? 0);
+  for (const e of entries) {
+    if (!evidenceMatches(e)) walker.add({ seq: e.seq, reason: 'entry content does not match its hash' });
+    const before = e.seq === 1 ? { hash: GENESIS_HASH } : near.get(e.seq - 1) ?? entries.find((x) => x.seq === e.seq - 1);
+    if (!before) walker.add({ seq: e.seq - 1, reason: 'entry missing' });
+    else if (before.hash !== e.prevHash) walker.add({ seq: e.seq, reason: 'previous-hash link broken' });
+    const after = near.get(e.seq + 1);
+    const afterPrev = after?.prev_hash ?? entries.find((x) => x.seq === e.seq + 1)?.prevHash;
+    if (e.seq < headSeq && afterPrev === undefined) walker.add({ seq: e.seq + 1, reason: 'entry missing' });
+    else if (afterPrev !== undefined && afterPrev !== e.hash) walker.add({ seq: e.seq + 1, reason: 'previous-hash link broken' });
+  }
+  return walker.report();
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.ts';
-import { canonicalJson, GENESIS_HASH } from '../audit/index.ts';
+import { ChainWalker, canonicalJson, GENESIS_HASH, type ChainReport } from '../audit/index.ts';
 import type { SummonsAction } from './actions.ts';
 import { applySummonsAction, parseAction, type SummonsState } from './reducer.ts';
 
@@ -46,26 +46,23 @@ export function recordSummonsAction(
   return { entry: chainEvidence(tail, next.summonsId, action, clock), state: next };
 }
 
-export interface EvidenceVerifyResult {
-  ok: boolean;
-  entries: number;
-  /** First sequence number at which the chain breaks, with why. */
-  problem?: { seq: number; reason: string };
+export type EvidenceVerifyResult = ChainReport;
+
+/** Feeds one ledger entry to a chain walk (the hash re-derived from its content). */
+export function walkEvidence(walker: ChainWalker, e: EvidenceEntry): void {
+  walker.step(e, (prev) => evidenceHash(prev, e));
 }
 
-/** Re-derives every hash in ledger order and names the first entry that is missing, relinked or edited. */
+/** Does the entry's content give the hash it carries (linked to its own previous hash)? */
+export function evidenceMatches(e: EvidenceEntry): boolean {
+  return evidenceHash(e.prevHash, e) === e.hash;
+}
+
+/** Re-derives every hash in ledger order and names every entry that is missing, relinked or edited. */
 export function verifyEvidenceChain(entries: readonly EvidenceEntry[]): EvidenceVerifyResult {
-  let prevHash = GENESIS_HASH;
-  let count = 0;
-  for (const e of entries) {
-    const expectSeq = count + 1;
-    if (e.seq !== expectSeq) return { ok: false, entries: count, problem: { seq: expectSeq, reason: `entry missing (found seq ${e.seq})` } };
-    if (e.prevHash !== prevHash) return { ok: false, entries: count, problem: { seq: e.seq, reason: 'previous-hash link broken' } };
-    if (evidenceHash(prevHash, e) !== e.hash) return { ok: false, entries: count, problem: { seq: e.seq, reason: 'entry content does not match its hash' } };
-    prevHash = e.hash;
-    count++;
-  }
-  return { ok: true, entries: count };
+  const walker = new ChainWalker();
+  for (const e of entries) walkEvidence(walker, e);
+  return walker.report();
 }
 
 /** The actions of one summons, in ledger order, ready for reduceSummons. */

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
-import { summonsEntries, verifyStoredLedger, type StoredLedgerCheck } from './ledger-store.ts';
+import { checkSummonsEntries, summonsEntries, verifyStoredLedger, type StoredLedgerCheck } from './ledger-store.ts';
+import type { EvidenceVerifyResult } from './ledger.ts';
 import type { EvidenceEntry } from './ledger.ts';
 import { reduceSummons, type SummonsState } from './reducer.ts';
 import { parseVerificationCode } from './verification-code.ts';
@@ -52,9 +53,13 @@ const record = (r: Row): SummonsRecord => ({
   createdAt: new Date(r.created_at), createdBy: r.created_by,
 });
 
-/** A summons, its legal state derived from the stored evidence, its ledger entries and its sends (an audited read). */
-export async function showSummons(db: Db, id: string, ctx: { actor: string; at: Date }): Promise<{ summons: SummonsRecord; state: SummonsState; entries: EvidenceEntry[]; sends: SendRecord[] }> {
-  if (!/^\d+$/.test(id)) throw new DomainError('SUMMONS_NOT_FOUND', `"${id}" is not a summons number`);
+/**
+ * A summons, its legal state derived from the stored evidence, its ledger entries and its sends (an audited read).
+ * `evidence` says whether those entries still verify against their hashes and neighbours: a state derived from
+ * evidence that does not is shown with that warning, never silently.
+ */
+export async function showSummons(db: Db, id: string, ctx: { actor: string; at: Date }): Promise<{ summons: SummonsRecord; state: SummonsState; entries: EvidenceEntry[]; sends: SendRecord[]; evidence: EvidenceVerifyResult }> {
+  if (!/^[1-9]\d{0,14}$/.test(id)) throw new DomainError('SUMMONS_NOT_FOUND', `"${id}" is not a summons number`);
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Row>('SELECT * FROM summonses WHERE id = $1', [Number(id)]);
     if (!rows[0]) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${id}`);
@@ -63,8 +68,10 @@ export async function showSummons(db: Db, id: string, ctx: { actor: string; at: 
       'SELECT id, channel, destination, state, attempts, message_ids, last_error FROM summons_outbox WHERE summons_id = $1 ORDER BY id',
       [Number(id)],
     );
+    const evidence = await checkSummonsEntries(tx, entries);
     await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'summons.read', subject: `summons:${id}` });
     return {
+      evidence,
       summons: record(rows[0]),
       state: reduceSummons(entries.map((e) => e.action)),
       entries,
@@ -77,9 +84,19 @@ export function checkLedger(db: Db): Promise<StoredLedgerCheck> {
   return db.transaction((tx) => verifyStoredLedger(tx));
 }
 
-/** The chain entries of one summons and the verification of the whole ledger they are part of. */
-export async function summonsProof(db: Db, id: string): Promise<{ entries: EvidenceEntry[]; ledger: StoredLedgerCheck }> {
-  return db.transaction(async (tx) => ({ entries: await summonsEntries(tx, id), ledger: await verifyStoredLedger(tx) }));
+/**
+ * The chain entries of one summons and the verification of the whole ledger they are part of. The entries hold the
+ * person's mobile number and message ids, so the read is audited in the same transaction.
+ */
+export async function summonsProof(db: Db, id: string, ctx: { actor: string; at: Date }): Promise<{ entries: EvidenceEntry[]; ledger: StoredLedgerCheck }> {
+  if (!/^[1-9]\d{0,14}$/.test(id)) throw new DomainError('SUMMONS_NOT_FOUND', `"${id}" is not a summons number`);
+  return db.transaction(async (tx) => {
+    const entries = await summonsEntries(tx, id);
+    if (entries.length === 0) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${id}`);
+    const ledger = await verifyStoredLedger(tx);
+    await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'summons.proof.read', subject: `summons:${id}`, details: { ledgerOk: ledger.ok } });
+    return { entries, ledger };
+  });
 }
 
 export type CodeCheck =
