@@ -50,8 +50,8 @@ quotas:
   const tokens: string[] = [];
   for (const { iin } of people) {
     let code = '';
-    await requestSignInCode(db, iin, { clock: systemClock, sender: { sendCode: async (_to, text) => void (code = (/(\d{6})/.exec(text) as RegExpExecArray)[1] as string) } });
-    tokens.push((await signIn(db, iin, code, { clock: systemClock })).token);
+    await requestSignInCode(db, iin, { clock: systemClock, address: `bench:${iin}`, sender: { sendCode: async (_to, text) => void (code = (/(\d{6})/.exec(text) as RegExpExecArray)[1] as string) } });
+    tokens.push((await signIn(db, iin, code, { clock: systemClock, address: `bench:${iin}` })).token);
   }
   await db.close();
   console.log(`${PERSONS} persons, ${issued.summonses} summonses issued, ${tokens.length} citizens signed in`);

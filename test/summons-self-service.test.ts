@@ -73,8 +73,8 @@ const sentCount = (mobile: string) => inbox.filter((m) => `+${m.destination}` ==
 
 async function signedIn(iin: string, mobile: string): Promise<string> {
   const n = sentCount(mobile);
-  await requestSignInCode(db, iin, { clock, sender });
-  const { token } = await signIn(db, iin, await codeSentTo(mobile, n), { clock });
+  await requestSignInCode(db, iin, { clock, sender, address: 'test' });
+  const { token } = await signIn(db, iin, await codeSentTo(mobile, n), { clock, address: 'test' });
   return token;
 }
 
@@ -85,15 +85,15 @@ test('sign in with a code sent by SMS; a citizen sees only their own summonses a
   const m = mine as Issued;
   const t = theirs as Issued;
   const before = sentCount(m.mobile);
-  const answer = await requestSignInCode(db, m.iin, { clock, sender });
+  const answer = await requestSignInCode(db, m.iin, { clock, sender, address: 'test' });
   assert.equal(answer.status, 'sent_if_registered');
   const code = await codeSentTo(m.mobile, before);
   assert.match((inbox[inbox.length - 1] as SimMessage).text, /кіру коды \/ код входа \d{6}/);
   const wrong = code === '000000' ? '000001' : '000000';
-  await assert.rejects(signIn(db, m.iin, wrong, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'));
-  await assert.rejects(signIn(db, t.iin, code, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'), "my code does not sign in someone else");
-  const { token } = await signIn(db, m.iin, code, { clock });
-  await assert.rejects(signIn(db, m.iin, code, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'a code works once');
+  await assert.rejects(signIn(db, m.iin, wrong, { clock, address: 'test' }), refusedWith('SELF_SERVICE_CODE_WRONG'));
+  await assert.rejects(signIn(db, t.iin, code, { clock, address: 'test' }), refusedWith('SELF_SERVICE_CODE_WRONG'), "my code does not sign in someone else");
+  const { token } = await signIn(db, m.iin, code, { clock, address: 'test' });
+  await assert.rejects(signIn(db, m.iin, code, { clock, address: 'test' }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'a code works once');
 
   const iin = await citizenOf(db, token, clock);
   assert.equal(iin, m.iin);
@@ -119,33 +119,33 @@ test('the answer does not tell who is registered; requests are throttled; wrong 
   now = new Date('2026-11-24T06:00:00Z');
   const stranger = makeIin('1990-01-01', 'M', 4321) as string;
   const messages = inbox.length;
-  assert.deepEqual(await requestSignInCode(db, stranger, { clock, sender }), { status: 'sent_if_registered', expiresInSeconds: 300 });
+  assert.deepEqual(await requestSignInCode(db, stranger, { clock, sender, address: 'test' }), { status: 'sent_if_registered', expiresInSeconds: 300 });
   assert.equal(inbox.length, messages, 'no SMS for an IIN that is not registered');
-  await assert.rejects(requestSignInCode(db, '123', { clock, sender }), refusedWith('SELF_SERVICE_BAD_IIN'));
+  await assert.rejects(requestSignInCode(db, '123', { clock, sender, address: 'test' }), refusedWith('SELF_SERVICE_BAD_IIN'));
 
   const p = officer({ specialty: 'aviation' });
   await addPeople(db, clock, [p]);
   const mobile = p.mobile as string;
   let n = sentCount(mobile);
-  await requestSignInCode(db, p.iin, { clock, sender });
+  await requestSignInCode(db, p.iin, { clock, sender, address: 'test' });
   const code = await codeSentTo(mobile, n);
-  for (let i = 0; i < CODE_ATTEMPTS; i++) await assert.rejects(signIn(db, p.iin, code === '999999' ? '999998' : '999999', { clock }));
-  await assert.rejects(signIn(db, p.iin, code, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'after the allowed wrong tries the code is spent');
+  for (let i = 0; i < CODE_ATTEMPTS; i++) await assert.rejects(signIn(db, p.iin, code === '999999' ? '999998' : '999999', { clock, address: 'test' }));
+  await assert.rejects(signIn(db, p.iin, code, { clock, address: 'test' }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'after the allowed wrong tries the code is spent');
 
   n = sentCount(mobile);
-  await requestSignInCode(db, p.iin, { clock, sender });
+  await requestSignInCode(db, p.iin, { clock, sender, address: 'test' });
   const late = await codeSentTo(mobile, n);
   now = new Date(now.getTime() + 6 * 60_000);
-  await assert.rejects(signIn(db, p.iin, late, { clock }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'codes expire');
+  await assert.rejects(signIn(db, p.iin, late, { clock, address: 'test' }), refusedWith('SELF_SERVICE_CODE_WRONG'), 'codes expire');
 
   n = sentCount(mobile);
-  await requestSignInCode(db, p.iin, { clock, sender });
-  const { token } = await signIn(db, p.iin, await codeSentTo(mobile, n), { clock });
+  await requestSignInCode(db, p.iin, { clock, sender, address: 'test' });
+  const { token } = await signIn(db, p.iin, await codeSentTo(mobile, n), { clock, address: 'test' });
   assert.deepEqual(await mySummonsesBySession(db, token, { clock }), [], 'signed in, with no summons: an empty list, not a refusal');
-  await assert.rejects(requestSignInCode(db, p.iin, { clock, sender }), refusedWith('SELF_SERVICE_THROTTLED'));
-  await requestSignInCode(db, stranger, { clock, sender });
-  await requestSignInCode(db, stranger, { clock, sender });
-  await assert.rejects(requestSignInCode(db, stranger, { clock, sender }), refusedWith('SELF_SERVICE_THROTTLED'), 'the same throttle for an unregistered IIN');
+  await assert.rejects(requestSignInCode(db, p.iin, { clock, sender, address: 'test' }), refusedWith('SELF_SERVICE_THROTTLED'));
+  await requestSignInCode(db, stranger, { clock, sender, address: 'test' });
+  await requestSignInCode(db, stranger, { clock, sender, address: 'test' });
+  await assert.rejects(requestSignInCode(db, stranger, { clock, sender, address: 'test' }), refusedWith('SELF_SERVICE_THROTTLED'), 'the same throttle for an unregistered IIN');
 });
 
 test('acknowledging marks the messages read; a reported reason goes to the officer; a new mobile voids unread SMS and resends', async () => {

@@ -31,12 +31,12 @@ export function citizenRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
   app.post('/api/citizen/code', { schema: doc({ summary: 'Send a sign-in code to the registered mobile (same answer whether or not the IIN is registered)', tags: ['citizen'], auth: 'public', body: CodeRequest }) }, async (req, reply) => {
     const { iin } = body(CodeRequest, req.body, 'Send {"iin": "..."}');
     if (!opts.codeSender) throw new DomainError('SELF_SERVICE_UNAVAILABLE', 'sign-in codes cannot be sent: no SMS channel is configured');
-    return reply.status(202).send(await requestSignInCode(db, iin, { clock, sender: opts.codeSender }));
+    return reply.status(202).send(await requestSignInCode(db, iin, { clock, address: req.ip, sender: opts.codeSender, onSendError: (e) => req.log.error({ err: e, reqId: req.id }, 'sign-in code not sent') }));
   });
 
   app.post('/api/citizen/session', { schema: doc({ summary: 'Exchange the code for a citizen session', tags: ['citizen'], auth: 'public', body: SignInRequest }) }, async (req, reply) => {
     const { iin, code } = body(SignInRequest, req.body, 'Send {"iin": "...", "code": "123456"}');
-    const s = await signIn(db, iin, code, { clock });
+    const s = await signIn(db, iin, code, { clock, address: req.ip });
     return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString() });
   });
 

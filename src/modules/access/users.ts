@@ -8,10 +8,23 @@ import { hashPassword, verifyPassword } from './password.ts';
 import { Role, type StaffPrincipal } from './roles.ts';
 
 export const SESSION_TTL_MS = 8 * 3600_000;
-/** Failed sign-ins allowed per user name, and per address, within the window before sign-in is refused. */
-export const FAILURES_PER_USER = 5;
-export const FAILURES_PER_ADDRESS = 20;
+/** Failed sign-ins allowed for one account from one address within the window before that pair is refused. */
+export const FAILURES_PER_USER_ADDRESS = 5;
+/**
+ * Failures for an account from all addresses, or from one address for all accounts, past which every further try
+ * waits (doubling up to MAX_BACKOFF_MS) instead of being refused: guessing slows down, but nobody can lock an
+ * officer out from another machine, nor everyone behind one proxy.
+ */
+export const BACKOFF_AFTER = 5;
+export const ADDRESS_BACKOFF_AFTER = 20;
+export const MAX_BACKOFF_MS = 8_000;
 export const FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** How long a sign-in waits, given the failures in the window for its account (anywhere) and from its address. */
+export function loginBackoffMs(byUser: number, byAddress: number): number {
+  const over = Math.max(byUser - BACKOFF_AFTER + 1, byAddress - ADDRESS_BACKOFF_AFTER + 1, 0);
+  return over === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 250 * 2 ** (over - 1));
+}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -75,22 +88,27 @@ export async function createUser(db: Db, input: unknown, ctx: { actor: string; c
   });
 }
 
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 /**
- * Signs a member of staff in. Failures are counted per user name and per address; past the limit sign-in is refused
- * before the password is even checked, so guessing gets no answer. Unknown names and wrong passwords give the same
- * error and take the same scrypt time.
+ * Signs a member of staff in. Failures for this account from this address past FAILURES_PER_USER_ADDRESS refuse the
+ * pair before the password is even checked, so guessing from there gets no answer; failures elsewhere only slow the
+ * account down (loginBackoffMs). Unknown names and wrong passwords give the same error and take the same scrypt time.
  */
-export async function login(db: Db, username: string, password: string, ctx: { clock: Clock; address: string }): Promise<{ token: string; expiresAt: Date; user: StaffPrincipal }> {
+export async function login(db: Db, username: string, password: string, ctx: { clock: Clock; address: string; sleep?: (ms: number) => Promise<void> }): Promise<{ token: string; expiresAt: Date; user: StaffPrincipal }> {
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
-  const [counts] = await db.query<{ by_user: number; by_address: number }>(
-    `SELECT (SELECT count(*)::int FROM login_failures WHERE username = $1 AND at > $3) AS by_user,
+  const [counts] = await db.query<{ by_pair: number; by_user: number; by_address: number }>(
+    `SELECT (SELECT count(*)::int FROM login_failures WHERE username = $1 AND address = $2 AND at > $3) AS by_pair,
+            (SELECT count(*)::int FROM login_failures WHERE username = $1 AND at > $3) AS by_user,
             (SELECT count(*)::int FROM login_failures WHERE address = $2 AND at > $3) AS by_address`,
     [username, ctx.address, since],
   );
-  if ((counts?.by_user ?? 0) >= FAILURES_PER_USER || (counts?.by_address ?? 0) >= FAILURES_PER_ADDRESS) {
-    throw new DomainError('ACCESS_THROTTLED', `too many failed sign-ins; try again in ${FAILURE_WINDOW_MS / 60_000} minutes`);
+  if ((counts?.by_pair ?? 0) >= FAILURES_PER_USER_ADDRESS) {
+    throw new DomainError('ACCESS_THROTTLED', `too many failed sign-ins for this account from this address; try again in ${FAILURE_WINDOW_MS / 60_000} minutes`);
   }
+  const wait = loginBackoffMs(counts?.by_user ?? 0, counts?.by_address ?? 0);
+  if (wait > 0) await (ctx.sleep ?? realSleep)(wait);
   const [u] = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
   const ok = await verifyPassword(password, u?.password_hash ?? DUMMY_HASH);
   if (!u || !ok || u.disabled) {

@@ -21,6 +21,11 @@ export const CODE_ATTEMPTS = 5;
 export const CODES_PER_WINDOW = 3;
 export const CODE_WINDOW_MS = 15 * 60_000;
 export const SESSION_TTL_MS = 30 * 60_000;
+/** Per client address within CODE_WINDOW_MS: code requests, and wrong codes (whatever the IIN). */
+export const CODES_PER_ADDRESS = 10;
+export const FAILURES_PER_ADDRESS = 20;
+/** Wrong codes per IIN within CODE_WINDOW_MS, across all its codes (each code also allows CODE_ATTEMPTS). */
+export const FAILURES_PER_IIN = 10;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const codeHash = (salt: string, iin: string, code: string) => sha256(`${salt}:${iin}:${code}`);
@@ -33,53 +38,83 @@ function checkIin(iin: string): void {
   }
 }
 
+const throttled = (what: string) => new DomainError('SELF_SERVICE_THROTTLED', `too many ${what}; try again in ${CODE_WINDOW_MS / 60_000} minutes`);
+
+export interface SignInContext {
+  clock: Clock;
+  /** The client's address: requests and wrong codes are throttled per address as well as per IIN. */
+  address: string;
+}
+
 /**
- * Step one of sign-in. The answer is the same whether the IIN is in the registry, has a mobile or not, so the
- * endpoint cannot be used to learn who is registered; the throttle counts every request for the IIN.
+ * Step one of sign-in. The answer is the same, and takes the same time, whether the IIN is in the registry, has a
+ * mobile or not: the same rows are written either way and the SMS goes out after the answer, so neither the body nor
+ * the response time tells who is registered. Requests are throttled per IIN and per client address.
  */
-export async function requestSignInCode(db: Db, iin: string, ctx: { clock: Clock; sender: CodeSender }): Promise<{ status: 'sent_if_registered'; expiresInSeconds: number }> {
+export async function requestSignInCode(db: Db, iin: string, ctx: SignInContext & { sender: CodeSender; onSendError?: (e: unknown) => void }): Promise<{ status: 'sent_if_registered'; expiresInSeconds: number }> {
   checkIin(iin);
   const now = ctx.clock.now();
+  const since = new Date(now.getTime() - CODE_WINDOW_MS);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const mobile = await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`citizen_code:${iin}`]);
-    const { rows: recent } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM citizen_codes WHERE iin = $1 AND created_at > $2', [iin, new Date(now.getTime() - CODE_WINDOW_MS)]);
-    if ((recent[0]?.n ?? 0) >= CODES_PER_WINDOW) {
-      throw new DomainError('SELF_SERVICE_THROTTLED', `too many sign-in codes requested for this IIN; try again in ${CODE_WINDOW_MS / 60_000} minutes`);
-    }
+    const { rows: recent } = await tx.query<{ by_iin: number; by_address: number }>(
+      `SELECT (SELECT count(*)::int FROM citizen_codes WHERE iin = $1 AND created_at > $2) AS by_iin,
+              (SELECT count(*)::int FROM citizen_codes WHERE address = $3 AND created_at > $2) AS by_address`,
+      [iin, since, ctx.address],
+    );
+    if ((recent[0]?.by_iin ?? 0) >= CODES_PER_WINDOW) throw throttled('sign-in codes requested for this IIN');
+    if ((recent[0]?.by_address ?? 0) >= CODES_PER_ADDRESS) throw throttled('sign-in codes requested from this address');
     const { rows } = await tx.query<{ mobile: string | null }>('SELECT mobile FROM persons WHERE iin = $1', [iin]);
     const to = rows[0]?.mobile ?? null;
     const salt = randomBytes(16).toString('hex');
-    await tx.query('INSERT INTO citizen_codes (iin, salt, code_hash, sent_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      iin, salt, to ? codeHash(salt, iin, code) : null, to, now, new Date(now.getTime() + CODE_TTL_MS),
+    await tx.query('INSERT INTO citizen_codes (iin, salt, code_hash, sent_to, created_at, expires_at, address) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      iin, salt, to ? codeHash(salt, iin, code) : null, to, now, new Date(now.getTime() + CODE_TTL_MS), ctx.address,
     ]);
-    await appendAudit(tx, { at: now, actor: `citizen:${iin}`, action: 'self_service.code.request', subject: `person:${iin}`, details: { sent: Boolean(to) } });
+    await appendAudit(tx, { at: now, actor: `citizen:${iin}`, action: 'self_service.code.request', subject: `person:${iin}`, details: { sent: Boolean(to), address: ctx.address } });
     return to;
   });
-  // Recorded first, sent after: a failed send leaves a code nobody has, which simply expires.
-  if (mobile) await ctx.sender.sendCode(mobile, `Mobilize: кіру коды / код входа ${code}. Ешкімге айтпаңыз / никому не сообщайте.`);
+  // Recorded first, sent after the answer: a failed send leaves a code nobody has, which simply expires.
+  if (mobile) {
+    ctx.sender.sendCode(mobile, `Mobilize: кіру коды / код входа ${code}. Ешкімге айтпаңыз / никому не сообщайте.`).catch((e: unknown) => ctx.onSendError?.(e));
+  }
   return { status: 'sent_if_registered', expiresInSeconds: CODE_TTL_MS / 1000 };
 }
 
-/** Step two: the code for a session token. Each wrong try counts; after CODE_ATTEMPTS the code is spent. */
-export async function signIn(db: Db, iin: string, code: string, ctx: { clock: Clock }): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * Step two: the code for a session token. Each wrong try counts against the code (after CODE_ATTEMPTS it is
+ * spent), the IIN and the client address; past a limit the answer is a throttle, before the code is looked at.
+ */
+export async function signIn(db: Db, iin: string, code: string, ctx: SignInContext): Promise<{ token: string; expiresAt: Date }> {
   checkIin(iin);
   const now = ctx.clock.now();
   const wrong = () => new DomainError('SELF_SERVICE_CODE_WRONG', 'the code is wrong, expired or already used; request a new one');
-  if (!/^\d{6}$/.test(code)) throw wrong();
   const result = await db.transaction(async (tx) => {
+    const since = new Date(now.getTime() - CODE_WINDOW_MS);
+    const { rows: f } = await tx.query<{ by_iin: number; by_address: number }>(
+      `SELECT (SELECT count(*)::int FROM citizen_sign_in_failures WHERE iin = $1 AND at > $2) AS by_iin,
+              (SELECT count(*)::int FROM citizen_sign_in_failures WHERE address = $3 AND at > $2) AS by_address`,
+      [iin, since, ctx.address],
+    );
+    if ((f[0]?.by_iin ?? 0) >= FAILURES_PER_IIN) throw throttled('wrong codes for this IIN');
+    if ((f[0]?.by_address ?? 0) >= FAILURES_PER_ADDRESS) throw throttled('wrong codes from this address');
+    const fail = async (attempt: number | null) => {
+      await tx.query('INSERT INTO citizen_sign_in_failures (iin, address, at) VALUES ($1, $2, $3)', [iin, ctx.address, now]);
+      await appendAudit(tx, { at: now, actor: `citizen:${iin}`, action: 'self_service.sign_in.failed', subject: `person:${iin}`, details: { attempt, address: ctx.address } });
+      return null;
+    };
+    if (!/^\d{6}$/.test(code)) return fail(null);
     const { rows } = await tx.query<{ id: number; salt: string; code_hash: string | null; attempts: number }>(
       `SELECT id, salt, code_hash, attempts FROM citizen_codes
         WHERE iin = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE`,
       [iin, now, CODE_ATTEMPTS],
     );
     const c = rows[0];
-    if (!c || !c.code_hash) return null;
-    const ok = timingSafeEqual(Buffer.from(c.code_hash), Buffer.from(codeHash(c.salt, iin, code)));
+    // An unknown IIN, or one without a mobile, fails like a wrong code and counts the same.
+    const ok = c !== undefined && c.code_hash !== null && timingSafeEqual(Buffer.from(c.code_hash), Buffer.from(codeHash(c.salt, iin, code)));
     if (!ok) {
-      await tx.query('UPDATE citizen_codes SET attempts = attempts + 1 WHERE id = $1', [c.id]);
-      await appendAudit(tx, { at: now, actor: `citizen:${iin}`, action: 'self_service.sign_in.failed', subject: `person:${iin}`, details: { attempt: c.attempts + 1 } });
-      return null;
+      if (c) await tx.query('UPDATE citizen_codes SET attempts = attempts + 1 WHERE id = $1', [c.id]);
+      return fail(c ? c.attempts + 1 : null);
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
