@@ -14,7 +14,7 @@ export const PersonSearch = z
     q: z.string().trim().max(100).default(''),
     region: z.string().regex(/^KZ-[0-9A-Z]{1,3}$/, 'must be a region ISO code such as KZ-75').optional(),
     district: z.string().min(1).max(200).optional(),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    page: z.coerce.number().int().min(1).max(50).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
@@ -35,7 +35,9 @@ export interface PersonHit {
 }
 
 export interface PersonSearchResult {
+  /** Matches, counted up to SEARCH_COUNT_LIMIT; `more` says there are more than that. */
   total: number;
+  more: boolean;
   page: number;
   pageSize: number;
   persons: PersonHit[];
@@ -43,8 +45,14 @@ export interface PersonSearchResult {
 
 const likeEscaped = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
-/** "аХМетов" → "Ахметов": the form names are stored in, for a database whose lower() knows only ASCII (C locale). */
-const titleCase = (w: string) => w.charAt(0).toLocaleUpperCase('kk') + w.slice(1).toLocaleLowerCase('kk');
+const UPPER = 'АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ';
+const LOWER = 'аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя';
+/** The indexed, case-folded name key (migration 0021 builds its index on exactly this expression). */
+const nameKey = (col: string) => `(translate(lower(${col}), '${UPPER}', '${LOWER}') COLLATE "C")`;
+/** The same folding in JS, for the words searched for. */
+const fold = (w: string) => [...w.toLowerCase()].map((c) => (UPPER.includes(c) ? LOWER[UPPER.indexOf(c)] : c)).join('');
+/** Past this many matches the total is given as "at least": counting every "А…" at national size is not worth it. */
+export const SEARCH_COUNT_LIMIT = 1000;
 
 /**
  * Finds persons by IIN prefix or name prefixes, within a region/district, confined to what `scope` lets the reader
@@ -58,19 +66,20 @@ export async function searchPersons(db: Db, input: PersonSearch, ctx: { scope: S
   if (input.district) where.push(`p.district = $${params.push(input.district)}`);
   const q = input.q;
   if (/^\d+$/.test(q)) {
-    where.push(`p.iin LIKE $${params.push(`${q.slice(0, 12)}%`)}`);
+    // A range on the primary key: IINs are twelve digits, so a prefix is every IIN between its 0… and 9… fill.
+    const prefix = q.slice(0, 12);
+    where.push(`p.iin BETWEEN $${params.push(prefix.padEnd(12, '0'))} AND $${params.push(prefix.padEnd(12, '9'))}`);
   } else if (q !== '') {
     const columns = ['last_name', 'first_name', 'patronymic'];
     q.split(/\s+/).slice(0, columns.length).forEach((word, i) => {
-      const col = `p.${columns[i] as string}`;
-      const stored = `$${params.push(`${likeEscaped(titleCase(word))}%`)}`;
-      const lowered = `$${params.push(`${likeEscaped(word.toLocaleLowerCase('kk'))}%`)}`;
-      where.push(`(${col} LIKE ${stored} OR lower(${col}) LIKE ${lowered})`);
+      where.push(`${nameKey(`p.${columns[i] as string}`)} LIKE $${params.push(`${likeEscaped(fold(word))}%`)}`);
     });
   }
   const offset = (input.page - 1) * input.pageSize;
   return db.transaction(async (tx) => {
-    const { rows: count } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM persons p WHERE ${where.join(' AND ')}`, params);
+    const { rows: count } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM persons p WHERE ${where.join(' AND ')} LIMIT ${SEARCH_COUNT_LIMIT + 1}) x`, params);
+    const total = Math.min(Number(count[0]?.n ?? 0), SEARCH_COUNT_LIMIT);
+    const more = Number(count[0]?.n ?? 0) > SEARCH_COUNT_LIMIT;
     const { rows } = await tx.query<{
       iin: string; last_name: string; first_name: string; patronymic: string | null; birth_date: string; sex: string;
       region: string; district: string | null; mil_category: string | null; specialty: string | null; has_mobile: boolean;
@@ -78,15 +87,16 @@ export async function searchPersons(db: Db, input: PersonSearch, ctx: { scope: S
       `SELECT p.iin, p.last_name, p.first_name, p.patronymic, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date, p.sex, p.region,
               p.district, p.mil_category, p.specialty, (p.mobile IS NOT NULL) AS has_mobile
          FROM persons p WHERE ${where.join(' AND ')}
-        ORDER BY p.last_name, p.first_name, p.iin LIMIT ${input.pageSize} OFFSET ${offset}`,
+        ORDER BY ${nameKey('p.last_name')}, ${nameKey('p.first_name')}, p.iin LIMIT ${input.pageSize} OFFSET ${offset}`,
       params,
     );
     await appendAudit(tx, {
       at: ctx.at, actor: ctx.actor, action: 'registry.person.search', subject: null,
-      details: { q, region: input.region ?? null, district: input.district ?? null, page: input.page, total: Number(count[0]?.n ?? 0), iins: rows.map((r) => r.iin) },
+      details: { q, region: input.region ?? null, district: input.district ?? null, page: input.page, total, more, iins: rows.map((r) => r.iin) },
     });
     return {
-      total: Number(count[0]?.n ?? 0),
+      total,
+      more,
       page: input.page,
       pageSize: input.pageSize,
       persons: rows.map((r) => ({

@@ -62,7 +62,7 @@ export function Search({ user }: { user: StaffUser }) {
       <ErrorNote error={error} />
       {data && (
         <>
-          <p className="muted">{t('registry.found', { n: num(data.total) })}</p>
+          <p className="muted">{t('registry.found', { n: data.more ? `${num(data.total)}+` : num(data.total) })}</p>
           <table className="data">
             <thead>
               <tr>
