@@ -8,7 +8,7 @@ import { getPlan, listPlans } from '../../modules/callup/index.ts';
 import { evaluateAll, loadPack, type EligibilityPerson, type Pack } from '../../modules/eligibility/index.ts';
 import { fourTierReadiness, regionReadiness } from '../../modules/readiness/index.ts';
 import { districtsOf, findPerson, personHistory, PersonSearch, regions, searchPersons, specialties } from '../../modules/registry/index.ts';
-import { funnelSummonses, summonsFunnel, type FunnelFilter } from '../../modules/summons/index.ts';
+import { FunnelListQuery, funnelSummonses, summonsFunnel, type FunnelFilter } from '../../modules/summons/index.ts';
 import type { Auth } from '../auth.ts';
 import { doc } from '../openapi.ts';
 
@@ -16,6 +16,7 @@ const RegionCode = z.string().regex(/^KZ-[0-9A-Z]{1,3}$/, 'must be a region ISO 
 const OnQuery = z.object({ on: z.iso.date().optional() }).strict();
 const IinParams = z.object({ iin: z.string().regex(/^\d{12}$/) });
 const FunnelQuery = z.object({ plan: z.string().min(1).max(100).optional(), region: RegionCode.optional(), district: z.string().min(1).max(200).optional() }).strict();
+const FunnelListRequest = FunnelQuery.extend(FunnelListQuery.shape).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
   const r = schema.safeParse(value ?? {});
@@ -101,13 +102,14 @@ export function dashboardRoutes(app: FastifyInstance, opts: { db: Db; clock: Clo
     return { ...a, ...(q.plan ? { planId: (await getPlan(db, q.plan)).id } : {}) };
   };
 
-  app.get('/api/dashboard/funnel', { schema: doc({ summary: 'Summons funnel (issued, sent, delivered, duly notified, appeared) per region and district, from the evidence ledger', tags: ['dashboard'], auth: 'staff', permission: 'summons.read', query: FunnelQuery }) }, async (req) => {
+  app.get('/api/dashboard/funnel', { schema: doc({ summary: 'Summons funnel (issued, sent, delivered, duly notified, appeared) per region and district, live summonses unless a plan is named', tags: ['dashboard'], auth: 'staff', permission: 'summons.read', query: FunnelQuery }) }, async (req) => {
     const p = await auth.allow(req, 'summons.read');
     return summonsFunnel(db, await funnelFilter(p, req.query));
   });
 
-  app.get('/api/dashboard/funnel/summonses', { schema: doc({ summary: 'The summonses behind the funnel, with names and stages (audited read)', tags: ['dashboard'], auth: 'staff', permission: 'summons.read', query: FunnelQuery }) }, async (req) => {
+  app.get('/api/dashboard/funnel/summonses', { schema: doc({ summary: 'One page of the summonses behind the funnel, filtered by legal state or stage, with names (audited read)', tags: ['dashboard'], auth: 'staff', permission: 'summons.read', query: FunnelListRequest }) }, async (req) => {
     const p = await auth.allow(req, 'summons.read');
-    return funnelSummonses(db, await funnelFilter(p, req.query), { actor: actorName(p), at: clock.now() });
+    const { plan, region, district, ...paging } = parse(FunnelListRequest, req.query, 'query parameters plan, region, district, legal, stage, missing, page, pageSize');
+    return funnelSummonses(db, { ...(await funnelFilter(p, { plan, region, district })), ...paging }, { actor: actorName(p), at: clock.now() });
   });
 }

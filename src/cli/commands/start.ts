@@ -15,7 +15,7 @@ import { seedRegistry } from '../../modules/registry/seed.ts';
 import { seedTerritorialDemo } from '../../modules/territorial/index.ts';
 import { seedCivilDemo } from '../../modules/civil/index.ts';
 import { SmppClient, SmscSimulator } from '../../modules/sms/index.ts';
-import { startDispatcher } from '../../modules/summons/index.ts';
+import { ensureSummonsState, startDispatcher } from '../../modules/summons/index.ts';
 import { withContext } from '../context.ts';
 import { progress } from '../progress.ts';
 import { parseHostPort } from './summons-dispatch.ts';
@@ -66,6 +66,8 @@ export function startCommand(program: Command): void {
           const economy = await seedEconomyDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
           if (economy.enterprises) console.error(`seeded ${economy.enterprises} demo enterprises with ${economy.capacityLines} capacity lines`);
         }
+        const built = await ensureSummonsState(db);
+        if (built) console.error(`summons read model: built ${built} rows from the evidence ledger`);
         const civil = await seedCivilDemo(db, { seed: o.seed, clock: systemClock, actor: 'system:demo' });
         if (civil.tasks || civil.reservations) console.error(`civil tier demo: ${civil.tasks} tasks, ${civil.reservations} reservations`);
         const usersFile = demoUsersFile(config.dataDir);

@@ -10,6 +10,7 @@ import {
   kzDateTime,
   referDueFailures,
   referralCsv,
+  rebuildSummonsState,
   referralList,
   recordOfficerAction,
   showSummons,
@@ -18,7 +19,9 @@ import {
   SummonsPurpose,
   type FailureFilter,
 } from '../../modules/summons/index.ts';
+import { appendAudit } from '../../modules/audit/index.ts';
 import { withContext } from '../context.ts';
+import { progress } from '../progress.ts';
 import { summonsDispatchCommand } from './summons-dispatch.ts';
 import { summonsPaperCommand } from './summons-paper.ts';
 
@@ -102,6 +105,25 @@ export function summonsCommands(program: Command): Command {
           if (ledger.moreProblems > 0) console.log(`… and ${ledger.moreProblems} more breaks`);
           process.exitCode = 3;
         }
+      });
+    });
+
+  summons
+    .command('rebuild-state')
+    .description('re-derive the summons read model from the evidence ledger; --verify only reports the rows that differ')
+    .option('--verify', 'write nothing; name every row that differs from the ledger (exit code 3 if any)')
+    .action(async (o: { verify?: boolean }) => {
+      await withContext(async ({ db, actor }) => {
+        const verify = Boolean(o.verify);
+        const bar = progress(verify ? 'verify' : 'rebuild', Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM summonses'))[0]?.n ?? 0), 'summonses');
+        const r = await rebuildSummonsState(db, { verify, onProgress: (n) => bar.update(n) });
+        bar.stop();
+        await db.transaction((tx) => appendAudit(tx, { at: systemClock.now(), actor, action: verify ? 'summons.state.verify' : 'summons.state.rebuild', details: { summonses: r.summonses, differing: r.differing.length, missing: r.missing.length } }));
+        for (const id of r.missing) console.log(`summons ${id}: no row in the read model`);
+        for (const d of r.differing) console.log(`summons ${d.summonsId}: ${d.columns.join(', ')} ${verify ? 'differ' : 'rewritten'} from the ledger`);
+        const off = r.differing.length + r.missing.length;
+        console.log(`${r.summonses} summonses ${verify ? 'verified' : 'rebuilt'}: ${off === 0 ? 'every row agrees with the ledger' : `${off} row(s) ${verify ? 'differ' : 'rewritten'}`}`);
+        if (verify && off > 0) process.exitCode = 3;
       });
     });
 

@@ -1,9 +1,11 @@
-import type { Db, Tx } from '../../db/client.ts';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { ScopeSql } from '../registry/index.ts';
-import type { ActionOf } from './actions.ts';
-import { summonsLogs } from './ledger-batch.ts';
-import { reduceSummons, type LegalState, type SummonsState } from './reducer.ts';
+import type { SummonsStages } from './read-model.ts';
+import type { LegalState } from './reducer.ts';
+
+export { summonsStages, type SummonsStages } from './read-model.ts';
 
 export interface FunnelFilter {
   planId?: number;
@@ -11,14 +13,6 @@ export interface FunnelFilter {
   district?: string;
   /** Which persons' summonses the reader may see. */
   scope: ScopeSql;
-}
-
-/** The stages of one summons, each by its own definition (see summonsStages). */
-export interface SummonsStages {
-  sent: boolean;
-  delivered: boolean;
-  dulyNotified: boolean;
-  appeared: boolean;
 }
 
 export interface FunnelCounts {
@@ -42,99 +36,42 @@ export interface Funnel {
   areas: FunnelRow[];
 }
 
-/**
- * Where one summons stands in the funnel, from the legal state the reducer derives out of the evidence ledger:
- * - sent: the SMSC accepted an SMS, the e-Gov message was posted, or a paper summons was handed over or refused;
- * - delivered: every part of some SMS has a "delivered" report, the e-Gov message was reported read, or paper
- *   was handed over or refused (so delivered implies sent);
- * - duly notified: the reducer's notification status is duly_notified or refused (a refused paper counts);
- * - appeared: the legal state is appeared (recorded by an officer, whatever the notification).
- */
-export function summonsStages(state: SummonsState): SummonsStages {
-  const ev = state.evidence;
-  const delivered = new Set(ev.filter((e) => e.kind === 'sms_delivery_report' && e.status === 'delivered').map((e) => (e as ActionOf<'sms_delivery_report'>).messageId));
-  const paper = ev.some((e) => e.kind === 'paper_received' || e.kind === 'paper_refused');
-  const egovPosted = ev.some((e) => e.kind === 'egov_posted');
-  const sent = paper || egovPosted || ev.some((e) => e.kind === 'sms_submitted');
-  const smsDelivered = ev.some((e) => e.kind === 'sms_submitted' && e.messageIds.every((id) => delivered.has(id)));
-  const egovRead = egovPosted && ev.some((e) => e.kind === 'read_status' && e.channel === 'egov' && e.status === 'read');
-  return {
-    sent,
-    delivered: paper || smsDelivered || egovRead,
-    dulyNotified: state.notification !== 'not_notified',
-    appeared: state.legal === 'appeared',
-  };
-}
-
-const SCAN = 2000;
-
-interface HeadRow {
-  id: string | number;
-  iin: string;
-  region: string;
-  district: string | null;
-  last_name: string;
-  first_name: string;
-  patronymic: string | null;
-  channels: string[];
-  appearance_at: Date;
-}
-
-/**
- * Folds the ledger of every summons the filter selects, a batch at a time, handing each with its state to `visit`
- * until it answers false.
- */
-async function eachSummons(tx: Tx, f: FunnelFilter, visit: (head: HeadRow, state: SummonsState) => boolean | void): Promise<void> {
-  const params: unknown[] = [];
-  const where = [f.scope('p', params)];
-  if (f.planId !== undefined) where.push(`s.plan_id = $${params.push(f.planId)}`);
-  if (f.region) where.push(`p.region = $${params.push(f.region)}`);
-  if (f.district) where.push(`p.district = $${params.push(f.district)}`);
-  for (let after = 0; ; ) {
-    const { rows } = await tx.query<HeadRow>(
-      `SELECT s.id, s.iin, p.region, p.district, p.last_name, p.first_name, p.patronymic, s.channels, s.appearance_at
-         FROM summonses s JOIN persons p ON p.iin = s.iin
-        WHERE ${where.join(' AND ')} AND s.id > $${params.length + 1} ORDER BY s.id LIMIT ${SCAN}`,
-      [...params, after],
-    );
-    if (rows.length === 0) return;
-    after = Number((rows[rows.length - 1] as HeadRow).id);
-    const logs = await summonsLogs(tx, rows.map((r) => r.id));
-    for (const r of rows) if (visit(r, reduceSummons(logs.get(String(r.id)) ?? [])) === false) return;
-  }
-}
-
 const zero = (): FunnelCounts => ({ issued: 0, sent: 0, delivered: 0, dulyNotified: 0, appeared: 0, excused: 0, referred: 0, reasonPending: 0 });
 
-function add(c: FunnelCounts, s: SummonsStages, legal: LegalState, reasonPending: boolean): void {
-  c.issued++;
-  if (s.sent) c.sent++;
-  if (s.delivered) c.delivered++;
-  if (s.dulyNotified) c.dulyNotified++;
-  if (s.appeared) c.appeared++;
-  if (legal === 'excused') c.excused++;
-  if (legal === 'referred') c.referred++;
-  if (reasonPending) c.reasonPending++;
+/**
+ * The WHERE clause over the read model (alias st) for a filter: live summonses only unless a plan is named (an
+ * exercise is asked for by its plan); the reader's scope over the person, checked per row only when it is not
+ * everyone (region and district narrow the rows first, by index).
+ */
+function modelWhere(f: FunnelFilter, params: unknown[]): string {
+  const where: string[] = [];
+  if (f.planId !== undefined) where.push(`st.plan_id = $${params.push(f.planId)}`);
+  else where.push('st.exercise = false');
+  if (f.region) where.push(`st.region = $${params.push(f.region)}`);
+  if (f.district) where.push(`st.district = $${params.push(f.district)}`);
+  const scope = f.scope('p', params);
+  if (scope !== 'true') where.push(`EXISTS (SELECT 1 FROM persons p WHERE p.iin = st.iin AND ${scope})`);
+  return where.join(' AND ');
 }
 
+const COUNTS = `count(*)::int AS issued, count(*) FILTER (WHERE st.sent)::int AS sent, count(*) FILTER (WHERE st.delivered)::int AS delivered,
+  count(*) FILTER (WHERE st.duly_notified)::int AS "dulyNotified", count(*) FILTER (WHERE st.appeared)::int AS appeared,
+  count(*) FILTER (WHERE st.excused)::int AS excused, count(*) FILTER (WHERE st.referred)::int AS referred,
+  count(*) FILTER (WHERE st.reason_pending IS NOT NULL)::int AS "reasonPending"`;
+
 /**
- * The summons funnel per region and district: counts only, no personal data, so the read is not audited. Every
- * summons is folded through reduceSummons, the same derivation as the legal state shown anywhere else.
+ * The summons funnel per region and district: counts only, no personal data, so the read is not audited. One
+ * aggregate over the read model, whose every row is the reducer's state of its summons' ledger.
  */
 export async function summonsFunnel(db: Db, f: FunnelFilter): Promise<Funnel> {
-  const totals = zero();
-  const areas = new Map<string, FunnelRow>();
-  await db.transaction((tx) =>
-    eachSummons(tx, f, (h, state) => {
-      const key = `${h.region}\u0000${h.district ?? ''}`;
-      let row = areas.get(key);
-      if (!row) areas.set(key, (row = { region: h.region, district: h.district, ...zero() }));
-      const stages = summonsStages(state);
-      add(row, stages, state.legal, state.pendingReason !== null);
-      add(totals, stages, state.legal, state.pendingReason !== null);
-    }),
+  const params: unknown[] = [];
+  const rows = await db.query<FunnelRow>(
+    `SELECT st.region, st.district, ${COUNTS} FROM summons_state st WHERE ${modelWhere(f, params)} GROUP BY st.region, st.district`,
+    params,
   );
-  return { totals, areas: [...areas.values()].sort((a, b) => a.region.localeCompare(b.region) || (a.district ?? '').localeCompare(b.district ?? '')) };
+  const totals = zero();
+  for (const r of rows) for (const k of Object.keys(totals) as (keyof FunnelCounts)[]) totals[k] += Number(r[k]);
+  return { totals, areas: rows.sort((a, b) => a.region.localeCompare(b.region) || (a.district ?? '').localeCompare(b.district ?? '')) };
 }
 
 export interface FunnelSummons extends SummonsStages {
@@ -147,33 +84,50 @@ export interface FunnelSummons extends SummonsStages {
   appearanceAt: string;
   legal: LegalState;
   reasonPending: string | null;
+  lastEvidenceAt: string;
 }
 
-export const FUNNEL_LIST_LIMIT = 500;
+/** Which summonses of the funnel a list shows: one legal state, a stage reached or not yet reached. */
+export const FunnelListQuery = z.object({
+  legal: z.enum(['not_notified', 'duly_notified', 'refused', 'excused', 'appeared', 'referred']).optional(),
+  stage: z.enum(['sent', 'delivered', 'duly_notified', 'appeared', 'reason_pending']).optional(),
+  missing: z.enum(['sent', 'delivered', 'duly_notified', 'appeared']).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type FunnelListQuery = z.infer<typeof FunnelListQuery>;
+
+const STAGE_COLUMN = { sent: 'st.sent', delivered: 'st.delivered', duly_notified: 'st.duly_notified', appeared: 'st.appeared', reason_pending: 'st.reason_pending IS NOT NULL' } as const;
 
 /**
- * The summonses behind a funnel (at most FUNNEL_LIST_LIMIT, in summons order), with names: personal data, so the
- * read is audited with the filter and the number listed.
+ * One page of the summonses behind a funnel, in summons order, with names: personal data, so the read is audited
+ * with the filter and the number listed. Reads the model only; a page costs an index range and 50 name lookups.
  */
-export async function funnelSummonses(db: Db, f: FunnelFilter, ctx: { actor: string; at: Date }): Promise<{ summonses: FunnelSummons[]; truncated: boolean }> {
+export async function funnelSummonses(db: Db, f: FunnelFilter & Partial<FunnelListQuery>, ctx: { actor: string; at: Date }): Promise<{ summonses: FunnelSummons[]; total: number; page: number; pageSize: number }> {
+  const q = FunnelListQuery.parse({ legal: f.legal, stage: f.stage, missing: f.missing, page: f.page, pageSize: f.pageSize });
+  const params: unknown[] = [];
+  const where = [modelWhere(f, params)];
+  if (q.legal) where.push(`st.legal = $${params.push(q.legal)}`);
+  if (q.stage) where.push(STAGE_COLUMN[q.stage]);
+  if (q.missing) where.push(`NOT ${STAGE_COLUMN[q.missing]}`);
   return db.transaction(async (tx) => {
-    const out: FunnelSummons[] = [];
-    let truncated = false;
-    await eachSummons(tx, f, (h, state) => {
-      if (out.length >= FUNNEL_LIST_LIMIT) {
-        truncated = true;
-        return false;
-      }
-      out.push({
-        id: String(h.id), iin: h.iin, name: [h.last_name, h.first_name, h.patronymic].filter(Boolean).join(' '), region: h.region, district: h.district,
-        channels: h.channels, appearanceAt: new Date(h.appearance_at).toISOString(), legal: state.legal,
-        reasonPending: state.pendingReason?.reason ?? null, ...summonsStages(state),
-      });
-    });
+    const { rows: count } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM summons_state st WHERE ${where.join(' AND ')}`, params);
+    const { rows } = await tx.query<{ summons_id: string | number; iin: string; region: string; district: string | null; channels: string[]; appearance_at: Date; legal: LegalState; reason_pending: string | null; sent: boolean; delivered: boolean; duly_notified: boolean; appeared: boolean; last_evidence_at: Date; last_name: string; first_name: string; patronymic: string | null }>(
+      `SELECT st.summons_id, st.iin, st.region, st.district, st.channels, st.appearance_at, st.legal, st.reason_pending, st.sent, st.delivered,
+              st.duly_notified, st.appeared, st.last_evidence_at, p.last_name, p.first_name, p.patronymic
+         FROM summons_state st JOIN persons p ON p.iin = st.iin
+        WHERE ${where.join(' AND ')} ORDER BY st.summons_id LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      params,
+    );
+    const out = rows.map((r): FunnelSummons => ({
+      id: String(r.summons_id), iin: r.iin, name: [r.last_name, r.first_name, r.patronymic].filter(Boolean).join(' '), region: r.region, district: r.district,
+      channels: r.channels, appearanceAt: new Date(r.appearance_at).toISOString(), legal: r.legal, reasonPending: r.reason_pending,
+      sent: r.sent, delivered: r.delivered, dulyNotified: r.duly_notified, appeared: r.appeared, lastEvidenceAt: new Date(r.last_evidence_at).toISOString(),
+    }));
     await appendAudit(tx, {
       at: ctx.at, actor: ctx.actor, action: 'summons.list.read', subject: f.planId !== undefined ? `callup_plan:${f.planId}` : null,
-      details: { region: f.region ?? null, district: f.district ?? null, summonses: out.length, truncated },
+      details: { region: f.region ?? null, district: f.district ?? null, legal: q.legal ?? null, stage: q.stage ?? null, missing: q.missing ?? null, page: q.page, summonses: out.length, iins: out.map((x) => x.iin) },
     });
-    return { summonses: out, truncated };
+    return { summonses: out, total: Number(count[0]?.n ?? 0), page: q.page, pageSize: q.pageSize };
   });
 }

@@ -28,5 +28,6 @@ export { recordOfficerAction, parseOfficerAction, failuresToAppear, referDueFail
 export { referralList, referralCsv, kzDateTime, REFERRAL_COLUMNS, type Referral } from './referral.ts';
 export { requestSignInCode, signIn, citizenOf, mySummonses, mySummonsesBySession, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
 export { dispatchStatus, type DispatchStatus } from './status.ts';
-export { summonsFunnel, funnelSummonses, summonsStages, FUNNEL_LIST_LIMIT, type Funnel, type FunnelCounts, type FunnelFilter, type FunnelRow, type FunnelSummons, type SummonsStages } from './funnel.ts';
+export { summonsFunnel, funnelSummonses, summonsStages, FunnelListQuery, type Funnel, type FunnelCounts, type FunnelFilter, type FunnelRow, type FunnelSummons, type SummonsStages } from './funnel.ts';
 export { summonsLogs } from './ledger-batch.ts';
+export { ensureSummonsState, rebuildSummonsState, type RebuildReport } from './read-model.ts';

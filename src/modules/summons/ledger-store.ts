@@ -3,6 +3,7 @@ import type { RawConnection } from '../../db/raw.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { ChainWalker, GENESIS_HASH } from '../audit/index.ts';
 import type { SummonsAction } from './actions.ts';
+import { applyToModel } from './read-model.ts';
 import { chainEvidence, evidenceMatches, walkEvidence, type EvidenceEntry, type EvidenceVerifyResult } from './ledger.ts';
 
 type Q = Pick<RawConnection, 'query'>;
@@ -25,7 +26,8 @@ function entryOf(r: LedgerRow): EvidenceEntry {
 /**
  * Appends actions to the evidence ledger inside the caller's transaction. The head row is locked first, so appends
  * from concurrent transactions (and dispatcher processes) form one line; the head moves with the entries.
- * Each action is checked by the reducer's schema (chainEvidence parses it) before anything is written.
+ * Each action is checked by the reducer's schema (chainEvidence parses it) before anything is written, and the
+ * summons read model takes the same entries in the same transaction (read-model.ts), so it never disagrees.
  */
 export async function appendLedger(tx: Tx, items: readonly { summonsId: string; action: SummonsAction }[], clock: Clock): Promise<EvidenceEntry[]> {
   if (items.length === 0) return [];
@@ -50,6 +52,7 @@ export async function appendLedger(tx: Tx, items: readonly { summonsId: string; 
   }
   const last = entries[entries.length - 1] as EvidenceEntry;
   await tx.query('UPDATE summons_ledger_head SET seq = $1, hash = $2 WHERE id = 1', [last.seq, last.hash]);
+  await applyToModel(tx, entries);
   return entries;
 }
 

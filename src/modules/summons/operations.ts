@@ -133,42 +133,27 @@ export interface DistrictFailures {
   summonses: FailureRow[];
 }
 
-const FAILURE_SCAN = 5000;
-
 /**
  * Failures to appear, per district: summonses whose appearance time has passed and whose person was duly notified
  * (or refused the paper) without appearing, being excused or having a reason under review — still to be referred
  * ("due") — and those already referred. Persons not duly notified are not failures: they were never told.
  */
 export async function failuresToAppear(db: Db, filter: FailureFilter, ctx: { actor: string; at: Date }): Promise<DistrictFailures[]> {
-  const where = ['s.appearance_at < $1'];
+  const where = [`st.appearance_at < $1`, `(st.legal = 'referred' OR (st.legal IN ('duly_notified', 'refused') AND st.reason_pending IS NULL))`];
   const params: unknown[] = [ctx.at];
-  if (filter.region) where.push(`p.region = $${params.push(filter.region)}`);
-  if (filter.district) where.push(`p.district = $${params.push(filter.district)}`);
-  if (filter.planId !== undefined) where.push(`s.plan_id = $${params.push(filter.planId)}`);
-  const rows: FailureRow[] = [];
+  where.push(...modelArea(filter, params));
   return db.transaction(async (tx) => {
-    for (let after = 0; ; ) {
-      const { rows: batch } = await tx.query<{ id: string | number; iin: string; region: string; district: string | null; lma_office: string; appearance_at: Date; exercise: boolean }>(
-        `SELECT s.id, s.iin, p.region, p.district, s.lma_office, s.appearance_at, s.exercise
-           FROM summonses s JOIN persons p ON p.iin = s.iin
-          WHERE ${where.join(' AND ')} AND s.id > $${params.length + 1} ORDER BY s.id LIMIT ${FAILURE_SCAN}`,
-        [...params, after],
-      );
-      if (batch.length === 0) break;
-      after = Number((batch[batch.length - 1] as { id: string | number }).id);
-      const bySummons = await summonsLogs(tx, batch.map((b) => b.id));
-      for (const b of batch) {
-        const state = reduceSummons(bySummons.get(String(b.id)) ?? []);
-        const due = (state.legal === 'duly_notified' || state.legal === 'refused') && state.pendingReason === null;
-        if (!due && state.legal !== 'referred') continue;
-        rows.push({
-          summonsId: String(b.id), iin: b.iin, region: b.region, district: b.district, lmaOffice: b.lma_office,
-          appearanceAt: new Date(b.appearance_at), exercise: b.exercise, status: due ? 'due' : 'referred',
-          grounds: state.grounds.map((g) => g.detail), referralUnsupported: state.referralUnsupported,
-        });
-      }
-    }
+    const { rows: found } = await tx.query<{ summons_id: string | number; iin: string; region: string; district: string | null; lma_office: string; appearance_at: Date; exercise: boolean; legal: string; state: SummonsState }>(
+      `SELECT st.summons_id, st.iin, st.region, st.district, s.lma_office, st.appearance_at, st.exercise, st.legal, st.state
+         FROM summons_state st JOIN summonses s ON s.id = st.summons_id
+        WHERE ${where.join(' AND ')} ORDER BY st.region, st.district, st.summons_id`,
+      params,
+    );
+    const rows: FailureRow[] = found.map((b) => ({
+      summonsId: String(b.summons_id), iin: b.iin, region: b.region, district: b.district, lmaOffice: b.lma_office,
+      appearanceAt: new Date(b.appearance_at), exercise: b.exercise, status: b.legal === 'referred' ? 'referred' : 'due',
+      grounds: b.state.grounds.map((g) => g.detail), referralUnsupported: b.state.referralUnsupported,
+    }));
     await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'summons.failures.read', subject: null, details: { ...filter, summonses: rows.length } });
     const groups = new Map<string, DistrictFailures>();
     for (const r of rows) {
@@ -180,6 +165,16 @@ export async function failuresToAppear(db: Db, filter: FailureFilter, ctx: { act
     }
     return [...groups.values()].sort((a, b) => a.region.localeCompare(b.region) || (a.district ?? '').localeCompare(b.district ?? ''));
   });
+}
+
+/** Area and plan conditions over the read model (alias st): live summonses only unless a plan is named. */
+export function modelArea(filter: FailureFilter, params: unknown[]): string[] {
+  const where: string[] = [];
+  if (filter.planId !== undefined) where.push(`st.plan_id = $${params.push(filter.planId)}`);
+  else where.push('st.exercise = false');
+  if (filter.region) where.push(`st.region = $${params.push(filter.region)}`);
+  if (filter.district) where.push(`st.district = $${params.push(filter.district)}`);
+  return where;
 }
 
 /** Records failed_to_appear on every summons `failuresToAppear` lists as due; one transaction per summons. */

@@ -3,9 +3,8 @@ import type { Db } from '../../db/client.ts';
 import { KZ_UTC_OFFSET_MINUTES } from '../../kernel/clock.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { ActionOf, SummonsAction } from './actions.ts';
-import { summonsLogs } from './ledger-batch.ts';
-import type { FailureFilter } from './operations.ts';
-import { reduceSummons } from './reducer.ts';
+import { modelArea, type FailureFilter } from './operations.ts';
+import type { SummonsState } from './reducer.ts';
 
 /** One person whose attendance is now the internal affairs body's task, with what it needs to find them. */
 export interface Referral {
@@ -39,36 +38,28 @@ export function kzDateTime(at: Date): string {
  * data, so it is audited with the filter and the count.
  */
 export async function referralList(db: Db, filter: FailureFilter, ctx: { actor: string; at: Date; purpose: string }): Promise<Referral[]> {
-  const where = [`EXISTS (SELECT 1 FROM summons_ledger l WHERE l.summons_id = s.id AND l.kind = 'failed_to_appear')`];
   const params: unknown[] = [];
-  if (filter.region) where.push(`p.region = $${params.push(filter.region)}`);
-  if (filter.district) where.push(`p.district = $${params.push(filter.district)}`);
-  if (filter.planId !== undefined) where.push(`s.plan_id = $${params.push(filter.planId)}`);
+  const where = [`st.legal = 'referred'`, ...modelArea(filter, params)];
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{
       id: string | number; iin: string; last_name: string; first_name: string; patronymic: string | null; birth_date: Date | string;
       region: string; district: string | null; address: string | null; mobile: string | null; lma_office: string; appearance_at: Date; exercise: boolean;
+      state: SummonsState; failed: ActionOf<'failed_to_appear'>;
     }>(
-      `SELECT s.id, s.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, p.region, p.district, p.address, p.mobile,
-              s.lma_office, s.appearance_at, s.exercise
-         FROM summonses s JOIN persons p ON p.iin = s.iin WHERE ${where.join(' AND ')} ORDER BY p.region, p.district, s.id`,
+      `SELECT st.summons_id AS id, st.iin, p.last_name, p.first_name, p.patronymic, p.birth_date, st.region, st.district, p.address, p.mobile,
+              s.lma_office, st.appearance_at, st.exercise, st.state,
+              (SELECT l.action FROM summons_ledger l WHERE l.summons_id = st.summons_id AND l.kind = 'failed_to_appear' ORDER BY l.seq LIMIT 1) AS failed
+         FROM summons_state st JOIN summonses s ON s.id = st.summons_id JOIN persons p ON p.iin = st.iin
+        WHERE ${where.join(' AND ')} ORDER BY st.region, st.district, st.summons_id`,
       params,
     );
-    const bySummons = await summonsLogs(tx, rows.map((r) => r.id));
-    const out: Referral[] = [];
-    for (const r of rows) {
-      const actions = bySummons.get(String(r.id)) ?? [];
-      const state = reduceSummons(actions);
-      if (state.legal !== 'referred') continue;
-      const failed = actions.find((a): a is ActionOf<'failed_to_appear'> => a.kind === 'failed_to_appear') as ActionOf<'failed_to_appear'>;
-      const birth = r.birth_date instanceof Date ? r.birth_date.toISOString().slice(0, 10) : String(r.birth_date).slice(0, 10);
-      out.push({
-        summonsId: String(r.id), iin: r.iin, lastName: r.last_name, firstName: r.first_name, patronymic: r.patronymic, birthDate: birth,
-        region: r.region, district: r.district, address: r.address, mobile: r.mobile, lmaOffice: r.lma_office,
-        appearanceAt: new Date(r.appearance_at), referredAt: failed.at, referredBy: failed.recordedBy,
-        grounds: state.grounds.map((g) => g.detail), exercise: r.exercise,
-      });
-    }
+    const out: Referral[] = rows.map((r) => ({
+      summonsId: String(r.id), iin: r.iin, lastName: r.last_name, firstName: r.first_name, patronymic: r.patronymic,
+      birthDate: r.birth_date instanceof Date ? r.birth_date.toISOString().slice(0, 10) : String(r.birth_date).slice(0, 10),
+      region: r.region, district: r.district, address: r.address, mobile: r.mobile, lmaOffice: r.lma_office,
+      appearanceAt: new Date(r.appearance_at), referredAt: r.failed.at, referredBy: r.failed.recordedBy,
+      grounds: r.state.grounds.map((g) => g.detail), exercise: r.exercise,
+    }));
     await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'summons.referrals.read', subject: null, details: { ...filter, purpose: ctx.purpose, referrals: out.length } });
     return out;
   });

@@ -14,4 +14,5 @@ export interface Area {
 }
 
 export const funnel = (a: Area) => api<Funnel>('GET', '/api/dashboard/funnel', { query: { ...a } });
-export const funnelSummonses = (a: Area) => api<{ summonses: FunnelSummons[]; truncated: boolean }>('GET', '/api/dashboard/funnel/summonses', { query: { ...a } });
+export const funnelSummonses = (a: Area & { page?: number }) =>
+  api<{ summonses: FunnelSummons[]; total: number; page: number; pageSize: number }>('GET', '/api/dashboard/funnel/summonses', { query: { ...a, ...(a.page ? { page: String(a.page) } : {}) } });

@@ -40,14 +40,15 @@ export function FunnelPage() {
   const { query } = useLocation();
   const plan = query.get('plan') ?? '';
   const [area, setArea] = useState<FunnelRow | null>(null);
+  const [page, setPage] = useState(1);
   const plans = usePoll(listPlans, 0, []);
   const issued = (plans.data?.plans ?? []).filter((p) => p.status === 'issued');
   const chosen = plan || (issued[0] ? String(issued[0].id) : '');
   const { data, error } = usePoll(() => (chosen ? funnel({ plan: chosen }) : Promise.resolve(null)), POLL_MS, [chosen]);
   const list = usePoll(
-    () => (area && chosen ? funnelSummonses({ plan: chosen, region: area.region, ...(area.district ? { district: area.district } : {}) }) : Promise.resolve(null)),
+    () => (area && chosen ? funnelSummonses({ plan: chosen, region: area.region, ...(area.district ? { district: area.district } : {}), page }) : Promise.resolve(null)),
     0,
-    [chosen, area?.region, area?.district],
+    [chosen, area?.region, area?.district, page],
   );
   return (
     <section>
@@ -83,7 +84,7 @@ export function FunnelPage() {
             </thead>
             <tbody>
               {data.areas.map((a) => (
-                <tr key={`${a.region}/${a.district}`} className={area && area.region === a.region && area.district === a.district ? 'selected clickable' : 'clickable'} onClick={() => setArea(a)} data-district={a.district ?? ''}>
+                <tr key={`${a.region}/${a.district}`} className={area && area.region === a.region && area.district === a.district ? 'selected clickable' : 'clickable'} onClick={() => { setArea(a); setPage(1); }} data-district={a.district ?? ''}>
                   <td>{names.region(a.region)}</td>
                   <td>{a.district ?? '—'}</td>
                   {STAGES.map((s) => (
@@ -131,6 +132,17 @@ export function FunnelPage() {
                 ))}
               </tbody>
             </table>
+          )}
+          {list.data && list.data.total > list.data.pageSize && (
+            <div className="pager">
+              <button disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                {t('registry.prev')}
+              </button>
+              <span>{t('registry.page', { page, pages: Math.ceil(list.data.total / list.data.pageSize) })}</span>
+              <button disabled={page * list.data.pageSize >= list.data.total} onClick={() => setPage(page + 1)}>
+                {t('registry.next')}
+              </button>
+            </div>
           )}
         </>
       )}
