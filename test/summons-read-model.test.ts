@@ -33,7 +33,7 @@ after(async () => {
 const at = fc.integer({ min: -3 * 24 * 60, max: 12 * 24 * 60 }).map((m) => new Date(Date.parse('2026-11-28T00:00:00Z') + m * 60_000).toISOString());
 const msgId = fc.constantFrom('m1', 'm2', 'm3', 'm4');
 const action: fc.Arbitrary<SummonsAction> = fc.oneof(
-  fc.record({ kind: fc.constant('sms_submitted' as const), at, number: fc.constantFrom('+77010000001', '+77010000002'), numberBasis: fc.constant(['registered_in_name' as const]), messageIds: fc.uniqueArray(msgId, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ kind: fc.constant('sms_submitted' as const), at, number: fc.constantFrom('+77010000001', '+77010000002'), numberBasis: fc.constant(['registered_in_name']) as fc.Arbitrary<('registered_in_name')[]>, messageIds: fc.uniqueArray(msgId, { minLength: 1, maxLength: 2 }) }),
   fc.record({ kind: fc.constant('sms_delivery_report' as const), at, messageId: msgId, status: fc.constantFrom('delivered' as const, 'undeliverable' as const, 'expired' as const) }),
   fc.record({ kind: fc.constant('egov_posted' as const), at, account: fc.constant('egov:1') }),
   fc.record({ kind: fc.constant('read_status' as const), at, channel: fc.constant('egov' as const), status: fc.constantFrom('read' as const, 'unread' as const) }),

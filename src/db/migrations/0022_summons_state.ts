@@ -4,7 +4,8 @@ export const name = '0022_summons_state';
  * The summons read model: one row per summons with the state the reducer derives from its ledger entries, written
  * by appendLedger in the same transaction as every append (src/modules/summons/read-model.ts). The ledger stays the
  * only truth: `mobilize summons rebuild-state [--verify]` re-derives every row from it. Lists and counts that screens
- * poll read this table, never the ledger. `state` is the reducer's whole state, so the next append continues from it.
+ * poll read this table, never the ledger. `state` is the reducer's whole state, so the next append continues from it;
+ * `*_at` is when each funnel stage first held (the time of the action that made it so), for the exercise curves.
  */
 export const sql = `
 CREATE TABLE summons_state (
@@ -25,6 +26,10 @@ CREATE TABLE summons_state (
   excused          boolean NOT NULL,
   referred         boolean NOT NULL,
   reason_pending   text,
+  sent_at          timestamptz,
+  delivered_at     timestamptz,
+  notified_at      timestamptz,
+  appeared_at      timestamptz,
   last_seq         bigint NOT NULL,
   last_evidence_at timestamptz NOT NULL,
   version          int NOT NULL,

@@ -1,9 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { appendAudit } from '../audit/index.ts';
-import { applySummonsAction, summonsLogs, summonsStages, type LegalState, type SummonsState } from '../summons/index.ts';
+import type { LegalState } from '../summons/index.ts';
 import type { StoredExercise } from './store.ts';
-
-const HOUR = 3_600_000;
 
 /** The live curves an exercise is measured by, each defined as the summons funnel defines its stage. */
 export const LIVE_SERIES = ['sent', 'delivered', 'notified', 'appeared'] as const;
@@ -29,54 +27,40 @@ export interface LiveOutcome {
   reasonPending: number;
 }
 
+const COLUMN: Record<LiveSeries, string> = { sent: 'sent_at', delivered: 'delivered_at', notified: 'notified_at', appeared: 'appeared_at' };
+
 /**
- * What happened in the live system, from the evidence ledger: every summons of the exercise's plan is folded
- * action by action through the summons reducer, and the moment each funnel stage (summonsStages) first holds —
- * the time of the action that made it so — is put on the curve. Reads personal data, so the read is audited.
+ * What happened in the live system, from the summons read model of the exercise's plan: each row keeps the moment
+ * every funnel stage (summonsStages) first held — the time of the action that made it so — and those moments are
+ * put on hourly curves by the database. The read names no one, but it is the exercise's outcome: it is audited.
  */
 export async function liveOutcome(db: Db, ex: StoredExercise, ctx: { actor: string; at: Date; hours: number }): Promise<LiveOutcome> {
-  const start = ex.startedAt.getTime();
+  const start = ex.startedAt;
   const width = ctx.hours + 1;
   const hist: Record<LiveSeries, number[]> = { sent: new Array(width).fill(0), delivered: new Array(width).fill(0), notified: new Array(width).fill(0), appeared: new Array(width).fill(0) };
   const legal: Record<LegalState, number> = { not_notified: 0, duly_notified: 0, refused: 0, excused: 0, appeared: 0, referred: 0 };
-  const appearedH: number[] = [];
-  let reasonPending = 0;
-  const put = (s: LiveSeries, at: string) => {
-    const h = Math.max(0, Math.ceil((Date.parse(at) - start) / HOUR));
-    if (h < width) (hist[s][h] as number)++;
-  };
-  const summonses = await db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string | number }>('SELECT id FROM summonses WHERE plan_id = $1 ORDER BY id', [ex.planId]);
-    const ids = rows.map((r) => String(r.id));
-    for (let k = 0; k < ids.length; k += 2000) {
-      const logs = await summonsLogs(tx, ids.slice(k, k + 2000));
-      for (const log of logs.values()) {
-        let state: SummonsState | null = null;
-        const seen = new Set<LiveSeries>();
-        for (const a of log) {
-          state = applySummonsAction(state, a);
-          const st = summonsStages(state);
-          const now: Record<LiveSeries, boolean> = { sent: st.sent, delivered: st.delivered, notified: st.dulyNotified, appeared: st.appeared };
-          for (const s of LIVE_SERIES) {
-            if (now[s] && !seen.has(s)) {
-              seen.add(s);
-              put(s, a.at);
-              if (s === 'appeared') appearedH.push((Date.parse(a.at) - start) / HOUR);
-            }
-          }
-        }
-        if (state) {
-          legal[state.legal]++;
-          if (state.pendingReason) reasonPending++;
-        }
-      }
-    }
-    await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'exercise.outcome.read', subject: `exercise:${ex.id}`, details: { planId: ex.planId, summonses: ids.length } });
-    return ids.length;
+  return db.transaction(async (tx) => {
+    const { rows: hours } = await tx.query<{ series: LiveSeries; h: number; n: number }>(
+      LIVE_SERIES.map((sr) => `SELECT '${sr}' AS series, greatest(0, ceil(extract(epoch FROM ${COLUMN[sr]} - $2::timestamptz) / 3600))::int AS h, count(*)::int AS n
+         FROM summons_state WHERE plan_id = $1 AND ${COLUMN[sr]} IS NOT NULL GROUP BY 2`).join(' UNION ALL '),
+      [ex.planId, start],
+    );
+    for (const r of hours) if (r.h < width) (hist[r.series][r.h] as number) += r.n;
+    const { rows: states } = await tx.query<{ legal: LegalState; n: number; pending: number }>(
+      'SELECT legal, count(*)::int AS n, count(*) FILTER (WHERE reason_pending IS NOT NULL)::int AS pending FROM summons_state WHERE plan_id = $1 GROUP BY legal',
+      [ex.planId],
+    );
+    for (const r of states) legal[r.legal] = r.n;
+    const { rows: appeared } = await tx.query<{ h: number }>(
+      'SELECT extract(epoch FROM appeared_at - $2::timestamptz)::float8 / 3600 AS h FROM summons_state WHERE plan_id = $1 AND appeared_at IS NOT NULL ORDER BY 1',
+      [ex.planId, start],
+    );
+    const summonses = states.reduce((n, r) => n + r.n, 0);
+    await appendAudit(tx, { at: ctx.at, actor: ctx.actor, action: 'exercise.outcome.read', subject: `exercise:${ex.id}`, details: { planId: ex.planId, summonses } });
+    const curves = Object.fromEntries(LIVE_SERIES.map((sr) => {
+      let run = 0;
+      return [sr, hist[sr].map((v) => (run += v))];
+    })) as Record<LiveSeries, number[]>;
+    return { summonses, curves, appearedH: appeared.map((r) => Number(r.h)), legal, reasonPending: states.reduce((n, r) => n + r.pending, 0) };
   });
-  const curves = Object.fromEntries(LIVE_SERIES.map((s) => {
-    let run = 0;
-    return [s, hist[s].map((v) => (run += v))];
-  })) as Record<LiveSeries, number[]>;
-  return { summonses, curves, appearedH: appearedH.sort((a, b) => a - b), legal, reasonPending };
 }

@@ -1,10 +1,10 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { canonicalJson } from '../audit/index.ts';
-import type { ActionOf } from './actions.ts';
+import type { ActionOf, SummonsAction } from './actions.ts';
 import type { EvidenceEntry } from './ledger.ts';
 import { summonsLogs } from './ledger-batch.ts';
-import { applySummonsAction, reduceSummons, type SummonsState } from './reducer.ts';
+import { applySummonsAction, type SummonsState } from './reducer.ts';
 
 type Q = Pick<Tx, 'query'>;
 
@@ -63,16 +63,37 @@ export interface ModelRow extends Meta {
   excused: boolean;
   referred: boolean;
   reasonPending: string | null;
+  /** When each stage first held: the time of the action that made it so (null while it does not). */
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  notifiedAt: Date | null;
+  appearedAt: Date | null;
   lastSeq: number;
   lastEvidenceAt: Date;
   version: number;
   state: SummonsState;
 }
 
-function rowOf(meta: Meta, state: SummonsState, last: { seq: number; recordedAt: string }): ModelRow {
+type StageTimes = Pick<ModelRow, 'sentAt' | 'deliveredAt' | 'notifiedAt' | 'appearedAt'>;
+const NO_TIMES: StageTimes = { sentAt: null, deliveredAt: null, notifiedAt: null, appearedAt: null };
+
+/** The stage times after one more action: a stage that holds now and had no time gets this action's. */
+function nextTimes(t: StageTimes, state: SummonsState, at: string): StageTimes {
+  const st = summonsStages(state);
+  const when = new Date(at);
+  return {
+    sentAt: t.sentAt ?? (st.sent ? when : null),
+    deliveredAt: t.deliveredAt ?? (st.delivered ? when : null),
+    notifiedAt: t.notifiedAt ?? (st.dulyNotified ? when : null),
+    appearedAt: t.appearedAt ?? (st.appeared ? when : null),
+  };
+}
+
+function rowOf(meta: Meta, state: SummonsState, times: StageTimes, last: { seq: number; recordedAt: string }): ModelRow {
   const st = summonsStages(state);
   return {
-    ...meta,
+    planId: meta.planId, iin: meta.iin, region: meta.region, district: meta.district, exercise: meta.exercise, channels: meta.channels, appearanceAt: meta.appearanceAt,
+    sentAt: times.sentAt, deliveredAt: times.deliveredAt, notifiedAt: times.notifiedAt, appearedAt: times.appearedAt,
     summonsId: state.summonsId,
     legal: state.legal,
     notification: state.notification,
@@ -105,17 +126,24 @@ interface StoredRow {
   excused: boolean;
   referred: boolean;
   reason_pending: string | null;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  notified_at: Date | null;
+  appeared_at: Date | null;
   last_seq: string | number;
   last_evidence_at: Date | string;
   version: number;
   state: SummonsState;
 }
 
+const dateOrNull = (v: Date | string | null) => (v === null ? null : new Date(v));
+
 const stored = (r: StoredRow): ModelRow => ({
   summonsId: String(r.summons_id), planId: Number(r.plan_id), iin: r.iin, region: r.region, district: r.district, exercise: r.exercise,
   channels: r.channels, appearanceAt: new Date(r.appearance_at), legal: r.legal, notification: r.notification, sent: r.sent,
   delivered: r.delivered, dulyNotified: r.duly_notified, appeared: r.appeared, excused: r.excused, referred: r.referred,
-  reasonPending: r.reason_pending, lastSeq: Number(r.last_seq), lastEvidenceAt: new Date(r.last_evidence_at), version: Number(r.version), state: r.state,
+  reasonPending: r.reason_pending, sentAt: dateOrNull(r.sent_at), deliveredAt: dateOrNull(r.delivered_at), notifiedAt: dateOrNull(r.notified_at),
+  appearedAt: dateOrNull(r.appeared_at), lastSeq: Number(r.last_seq), lastEvidenceAt: new Date(r.last_evidence_at), version: Number(r.version), state: r.state,
 });
 
 async function metaOf(q: Q, ids: readonly string[]): Promise<Map<string, Meta>> {
@@ -133,15 +161,15 @@ async function storedRows(q: Q, ids: readonly string[]): Promise<Map<string, Mod
   return new Map(rows.map((r) => [String(r.summons_id), stored(r)]));
 }
 
-const COLUMNS = ['summons_id', 'plan_id', 'iin', 'region', 'district', 'exercise', 'channels', 'appearance_at', 'legal', 'notification', 'sent', 'delivered', 'duly_notified', 'appeared', 'excused', 'referred', 'reason_pending', 'last_seq', 'last_evidence_at', 'version', 'state'] as const;
-const TYPES = ['bigint', 'bigint', 'text', 'text', 'text', 'boolean', 'text', 'timestamptz', 'text', 'text', 'boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'text', 'bigint', 'timestamptz', 'int', 'text'];
+const COLUMNS = ['summons_id', 'plan_id', 'iin', 'region', 'district', 'exercise', 'channels', 'appearance_at', 'legal', 'notification', 'sent', 'delivered', 'duly_notified', 'appeared', 'excused', 'referred', 'reason_pending', 'sent_at', 'delivered_at', 'notified_at', 'appeared_at', 'last_seq', 'last_evidence_at', 'version', 'state'] as const;
+const TYPES = ['bigint', 'bigint', 'text', 'text', 'text', 'boolean', 'text', 'timestamptz', 'text', 'text', 'boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'bigint', 'timestamptz', 'int', 'text'];
 
 /** Writes rows in one statement (insert or replace), column arrays through unnest. */
 async function writeRows(q: Q, rows: readonly ModelRow[]): Promise<void> {
   if (rows.length === 0) return;
   const cols: unknown[][] = COLUMNS.map(() => []);
   for (const r of rows) {
-    const v = [Number(r.summonsId), r.planId, r.iin, r.region, r.district, r.exercise, `{${r.channels.map((c) => `"${c}"`).join(',')}}`, r.appearanceAt, r.legal, r.notification, r.sent, r.delivered, r.dulyNotified, r.appeared, r.excused, r.referred, r.reasonPending, r.lastSeq, r.lastEvidenceAt, r.version, JSON.stringify(r.state)];
+    const v = [Number(r.summonsId), r.planId, r.iin, r.region, r.district, r.exercise, `{${r.channels.map((c) => `"${c}"`).join(',')}}`, r.appearanceAt, r.legal, r.notification, r.sent, r.delivered, r.dulyNotified, r.appeared, r.excused, r.referred, r.reasonPending, r.sentAt, r.deliveredAt, r.notifiedAt, r.appearedAt, r.lastSeq, r.lastEvidenceAt, r.version, JSON.stringify(r.state)];
     v.forEach((x, i) => (cols[i] as unknown[]).push(x));
   }
   const sel = COLUMNS.map((c) => (c === 'channels' ? 'x.channels::text[]' : c === 'state' ? 'x.state::jsonb' : `x.${c}`)).join(', ');
@@ -151,6 +179,18 @@ async function writeRows(q: Q, rows: readonly ModelRow[]): Promise<void> {
      ON CONFLICT (summons_id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'summons_id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
     cols,
   );
+}
+
+interface Fold {
+  meta: Meta;
+  state: SummonsState | null;
+  times: StageTimes;
+}
+
+/** One action through the reducer, and the stage times with it (the only place both move). */
+function step(f: Fold, action: SummonsAction): void {
+  f.state = applySummonsAction(f.state, action);
+  f.times = nextTimes(f.times, f.state, action.at);
 }
 
 /**
@@ -169,27 +209,27 @@ export async function applyToModel(tx: Q, entries: readonly EvidenceEntry[]): Pr
   // Summonses with history but no row: their entries before this append, folded from the ledger.
   const earlier = missing.filter((id) => entries.find((e) => e.summonsId === id)?.action.kind !== 'issued');
   const logs = earlier.length > 0 ? await ledgerBefore(tx, earlier, first) : new Map<string, EvidenceEntry[]>();
-  const states = new Map<string, { state: SummonsState | null; meta: Meta }>();
+  const folds = new Map<string, Fold>();
   for (const id of ids) {
     const row = rows.get(id);
     if (row) {
-      states.set(id, { state: row.state, meta: row });
+      folds.set(id, { meta: row, state: row.state, times: row });
       continue;
     }
     const m = meta.get(id);
     if (!m) throw new DomainError('SUMMONS_NOT_FOUND', `no summons ${id} to record evidence for`);
-    const before = logs.get(id) ?? [];
-    states.set(id, { state: before.length > 0 ? reduceSummons(before.map((e) => e.action)) : null, meta: m });
+    const f: Fold = { meta: m, state: null, times: NO_TIMES };
+    for (const e of logs.get(id) ?? []) step(f, e.action);
+    folds.set(id, f);
   }
   const last = new Map<string, EvidenceEntry>();
   for (const e of entries) {
-    const s = states.get(e.summonsId) as { state: SummonsState | null; meta: Meta };
-    s.state = applySummonsAction(s.state, e.action);
+    step(folds.get(e.summonsId) as Fold, e.action);
     last.set(e.summonsId, e);
   }
   await writeRows(tx, ids.map((id) => {
-    const s = states.get(id) as { state: SummonsState; meta: Meta };
-    return rowOf(s.meta, s.state, last.get(id) as EvidenceEntry);
+    const f = folds.get(id) as Fold;
+    return rowOf(f.meta, f.state as SummonsState, f.times, last.get(id) as EvidenceEntry);
   }));
 }
 
@@ -224,7 +264,9 @@ async function derivedRows(tx: Q, ids: readonly string[]): Promise<Map<string, M
     const m = meta.get(id);
     const l = lastOf.get(id);
     if (!log || !m || !l) continue;
-    out.set(id, rowOf(m, reduceSummons(log), l));
+    const f: Fold = { meta: m, state: null, times: NO_TIMES };
+    for (const a of log) step(f, a);
+    out.set(id, rowOf(m, f.state as SummonsState, f.times, l));
   }
   return out;
 }
