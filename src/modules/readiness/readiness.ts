@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { countEligible, findRuleSet, type Pack } from '../eligibility/index.ts';
+import { compilePredicate, findRuleSet, type Pack } from '../eligibility/index.ts';
 
 /** The measures of readiness per region; every one is a count of persons on the registry. */
 export const READINESS_MEASURES = ['persons', 'registered', 'reserve', 'reserveOfficers', 'liable', 'essentialWorkers', 'volunteers', 'withoutMobile'] as const;
@@ -29,21 +29,29 @@ export interface Readiness {
  * (liable to call-up on mobilization; reserved as essential workers). Aggregates only, no personal data.
  */
 export async function regionReadiness(db: Db, ctx: { on: string; pack: Pack }): Promise<Readiness> {
-  const rows = await db.query<{ iso: string; name_en: string; name_kk: string; name_ru: string; population_k: number; persons: number; registered: number; reserve: number; officers: number; volunteers: number; no_mobile: number }>(
-    `SELECT r.iso, r.name_en, r.name_kk, r.name_ru, r.population_k,
-            count(p.iin)::int AS persons,
-            count(*) FILTER (WHERE p.mil_registered)::int AS registered,
-            count(*) FILTER (WHERE p.mil_category IN ('reserve_soldier', 'reserve_sergeant', 'reserve_officer'))::int AS reserve,
-            count(*) FILTER (WHERE p.mil_category = 'reserve_officer')::int AS officers,
-            count(*) FILTER (WHERE p.volunteer)::int AS volunteers,
-            count(*) FILTER (WHERE p.iin IS NOT NULL AND p.mobile IS NULL)::int AS no_mobile
-       FROM regions r LEFT JOIN persons p ON p.region = r.iso
-      GROUP BY r.iso, r.name_en, r.name_kk, r.name_ru, r.population_k ORDER BY r.iso`,
-  );
   const liableRs = findRuleSet(ctx.pack, LIABLE_RULE_SET, ctx.on).ruleSet;
   const essentialRs = findRuleSet(ctx.pack, ESSENTIAL_RULE_SET, ctx.on).ruleSet;
-  const byRegion = async (rs: typeof liableRs) => new Map((await countEligible(db, rs, ctx.on, ['region'])).groups.map((g) => [String(g.key.region), g.count]));
-  const [liable, essential] = [await byRegion(liableRs), await byRegion(essentialRs)];
+  // One pass over the registry: both rule sets are compiled to predicates and counted as filters of the same scan.
+  const liable = compilePredicate(liableRs, { on: ctx.on, alias: 'p' });
+  const essential = compilePredicate(essentialRs, { on: ctx.on, alias: 'p', bound: liable.params.length });
+  const rows = await db.query<{ iso: string; name_en: string; name_kk: string; name_ru: string; population_k: number; persons: number; registered: number; reserve: number; officers: number; volunteers: number; no_mobile: number; liable: number; essential: number }>(
+    `WITH c AS (
+       SELECT p.region,
+              count(*)::int AS persons,
+              count(*) FILTER (WHERE p.mil_registered)::int AS registered,
+              count(*) FILTER (WHERE p.mil_category IN ('reserve_soldier', 'reserve_sergeant', 'reserve_officer'))::int AS reserve,
+              count(*) FILTER (WHERE p.mil_category = 'reserve_officer')::int AS officers,
+              count(*) FILTER (WHERE p.volunteer)::int AS volunteers,
+              count(*) FILTER (WHERE p.mobile IS NULL)::int AS no_mobile,
+              count(*) FILTER (WHERE ${liable.sql})::int AS liable,
+              count(*) FILTER (WHERE ${essential.sql})::int AS essential
+         FROM persons p GROUP BY p.region)
+     SELECT r.iso, r.name_en, r.name_kk, r.name_ru, r.population_k, coalesce(c.persons, 0) AS persons, coalesce(c.registered, 0) AS registered,
+            coalesce(c.reserve, 0) AS reserve, coalesce(c.officers, 0) AS officers, coalesce(c.volunteers, 0) AS volunteers,
+            coalesce(c.no_mobile, 0) AS no_mobile, coalesce(c.liable, 0) AS liable, coalesce(c.essential, 0) AS essential
+       FROM regions r LEFT JOIN c ON c.region = r.iso ORDER BY r.iso`,
+    [...liable.params, ...essential.params],
+  );
   const regions: RegionReadiness[] = rows.map((r) => ({
     iso: r.iso,
     name: { en: r.name_en, kk: r.name_kk, ru: r.name_ru },
@@ -52,8 +60,8 @@ export async function regionReadiness(db: Db, ctx: { on: string; pack: Pack }): 
     registered: Number(r.registered),
     reserve: Number(r.reserve),
     reserveOfficers: Number(r.officers),
-    liable: liable.get(r.iso) ?? 0,
-    essentialWorkers: essential.get(r.iso) ?? 0,
+    liable: Number(r.liable),
+    essentialWorkers: Number(r.essential),
     volunteers: Number(r.volunteers),
     withoutMobile: Number(r.no_mobile),
   }));
