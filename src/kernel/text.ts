@@ -7,16 +7,36 @@
  */
 export type TextProblem = 'nul' | 'lone_surrogate' | 'control_character';
 
-// C0 controls but TAB, LF, CR; DEL; C1 controls.
+/** Any character that might be refused: one native scan; a match is looked at closely by unsafeChar. */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF]/;
+
+export function mayBeUnsafe(s: string): boolean {
+  return SUSPECT.test(s);
+}
+
+/** The first refused character of s: what it is, its index (0-based, UTF-16) and its code unit; null if none. */
+export function unsafeChar(s: string): { problem: TextProblem; index: number; code: number } | null {
+  if (!SUSPECT.test(s)) return null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return { problem: 'lone_surrogate', index: i, code: c };
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) return { problem: 'lone_surrogate', index: i, code: c };
+    if (c === 0) return { problem: 'nul', index: i, code: c };
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || (c >= 0x7f && c <= 0x9f)) return { problem: 'control_character', index: i, code: c };
+  }
+  return null;
+}
 
 export function textProblem(s: string): TextProblem | null {
-  if (s.includes('\u0000')) return 'nul';
-  if (LONE_SURROGATE.test(s)) return 'lone_surrogate';
-  if (CONTROL.test(s)) return 'control_character';
-  return null;
+  return unsafeChar(s)?.problem ?? null;
 }
 
 export const TEXT_PROBLEM_WORDS: Record<TextProblem, string> = {

@@ -6,12 +6,16 @@ import { OneInFlight } from '../../kernel/one-in-flight.ts';
 import { appendAudit } from '../audit/index.ts';
 import { Report, detectFormat, validBatches, validationContext, type ImportFormat, type ValidBatch } from './import-source.ts';
 import { upsertPersons } from './merge.ts';
+import { checkEncoding, type ImportEncoding } from './encoding.ts';
 
 export { detectFormat, type ImportFormat } from './import-source.ts';
+export { importEncoding, type ImportEncoding } from './encoding.ts';
 
 export interface ImportOptions {
   file: string;
   format?: ImportFormat;
+  /** The file's character encoding (default utf-8); a file that is not in it is refused before anything is read. */
+  encoding?: ImportEncoding;
   actor: string;
   clock: Clock;
   /** Where rejected rows and warnings are listed; default FILE.errors.csv. */
@@ -36,6 +40,7 @@ export interface ImportSummary {
   rejected: number;
   warnings: number;
   errorFile: string;
+  encoding: ImportEncoding;
   seconds: number;
 }
 
@@ -43,10 +48,18 @@ export interface ImportSummary {
  * Streams a CSV or NDJSON file into the registry: constant memory, upsert by IIN, every batch in its own
  * transaction together with its audit entry. Valid rows are kept, each rejected row is listed in the error
  * report with its line, field and reason. Running the same file twice changes nothing.
+ *
+ * Every value is checked where it is read: bytes not valid in the encoding, NUL and other control characters
+ * (TAB allowed), lone surrogates, a field over 65,536 or a record over 1,048,576 characters each reject their row
+ * only (csv-reader.ts, import-source.ts), so no row the database would refuse ever reaches a batch. A file that
+ * is not UTF-8 is refused before anything is written (IMPORT_NOT_UTF8; read it with encoding 'windows-1251').
+ * CSV text fields written by export with a leading ' (formula escape, csv.ts) get exactly that ' removed.
  */
 export async function importPersons(db: Db, opts: ImportOptions): Promise<ImportSummary> {
   const format = opts.format ?? detectFormat(opts.file);
+  const encoding = opts.encoding ?? 'utf-8';
   const totalBytes = statSync(opts.file).size;
+  checkEncoding(opts.file, encoding);
   const started = opts.clock.now();
   const ctx = validationContext(kzDate(started));
   const batchSize = opts.batchSize ?? 10_000;
@@ -83,7 +96,7 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
   };
 
   try {
-    for await (const batch of validBatches({ file: opts.file, format, ctx, report, batchSize, stats })) {
+    for await (const batch of validBatches({ file: opts.file, format, encoding, ctx, report, batchSize, stats })) {
       progress();
       // One batch in flight: validating the next overlaps the database's work on this one.
       await writer.submit(() => write(batch));
@@ -104,6 +117,7 @@ export async function importPersons(db: Db, opts: ImportOptions): Promise<Import
     rejected: report.rejected,
     warnings: report.warnings,
     errorFile,
+    encoding,
     seconds: (finished.getTime() - started.getTime()) / 1000,
   };
   await db.transaction(async (tx) => {

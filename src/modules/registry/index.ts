@@ -1,13 +1,13 @@
 export { assertValidBin, assertValidIin, checkDigit, describeIdProblem, idProblem, iinFacts, iinMismatches, makeBin, makeIin } from './iin.ts';
 export { PERSON_COLUMNS, PERSON_FIELDS, parsePerson, isE164Kz, type PersonRecord, type ValidationContext, type FieldIssue } from './person.ts';
 export { loadReferenceData, regions, specialties, type Region, type Specialty } from './reference.ts';
-export { importPersons, detectFormat, type ImportOptions, type ImportSummary, type ImportProgress } from './import.ts';
-export { exportPersons } from './export.ts';
+export { importPersons, detectFormat, importEncoding, type ImportEncoding, type ImportOptions, type ImportSummary, type ImportProgress } from './import.ts';
+export { exportPersons, type ExportOptions } from './export.ts';
 export { CSV_HEADER, exportCsvLine, copyCsvLine } from './csv.ts';
 export { upsertPersons, type WriteMeta } from './merge.ts';
 export { changeMobile } from './change.ts';
 export { findPerson, personHistory } from './lookup.ts';
 export * from './vocab.ts';
 export { searchPersons, districtsOf, PersonSearch, type PersonHit, type PersonSearchResult, type ScopeSql } from './search.ts';
-export { CsvReader, type CsvRecord } from './csv-reader.ts';
+export { CsvReader, CSV_LIMITS, type CsvRecord } from './csv-reader.ts';
 export { seedRegistry, type SeedOptions, type SeedSummary } from './seed.ts';

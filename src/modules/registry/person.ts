@@ -1,4 +1,5 @@
 import { describeIdProblem, idProblem, iinMismatches, isCalendarDate } from './iin.ts';
+import { lineBreakProblem, textProblem } from './text-safety.ts';
 import { EMPLOYMENT, FITNESS, MIL_CATEGORIES, MIL_EXEMPTIONS, SECTORS, SEXES } from './vocab.ts';
 import type { PersonsTable } from '../../db/schema.ts';
 
@@ -117,7 +118,9 @@ function compileCheck(spec: FieldSpec): Check {
         const s = v.trim();
         out[i] = s === '' ? null : s;
         if (s === '' && required) return 'is required';
-        return s.length > max ? `is longer than ${max} characters` : null;
+        if (s.length > max) return `is longer than ${max} characters`;
+        // Import readers check characters already; this covers every other caller (API bodies) the same way.
+        return textProblem(s) ?? lineBreakProblem(s);
       };
     }
     case 'enum': {
