@@ -36,6 +36,8 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** Mark the session cookie Secure (behind HTTPS); off for plain http on localhost. */
   secureCookies?: boolean;
+  /** Public origin (and path prefix) the alert feed and CAP links are written with; never the request's Host header. */
+  publicUrl?: string;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -102,7 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   adminRoutes(app, { db, clock, auth });
   citizenRoutes(app, { db, clock, ...(opts.codeSender ? { codeSender: opts.codeSender } : {}) });
   dashboardRoutes(app, { db, clock, auth });
-  alertsRoutes(app, { db, clock, auth });
+  alertsRoutes(app, { db, clock, auth, ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}) });
   territorialRoutes(app, { db, clock, auth });
   infrastructureRoutes(app, { db, clock, auth });
   economyRoutes(app, { db, clock, auth });

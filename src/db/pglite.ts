@@ -61,8 +61,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Connectio
     unlock();
     throw e;
   }
+  // PGlite runs on this thread and its queries hand nothing back to timers or sockets while they run: one turn of
+  // the event loop before each lets SMPP answers and HTTP requests through between the queries of a busy transaction.
+  const turn = () => new Promise<void>((r) => setImmediate(r));
   const conn: RawConnection = {
     async query<R>(sql: string, params: readonly unknown[] = []) {
+      await turn();
       const res = await pg.query<R>(sql, params as unknown[]);
       return { rows: res.rows, affected: res.affectedRows ?? 0 };
     },

@@ -21,6 +21,7 @@ import {
   previewCap,
   publishAlert,
   publishedCap,
+  publicBaseUrl,
   showAlert,
   type AlertContext,
 } from '../../modules/alerts/index.ts';
@@ -44,14 +45,21 @@ function body<T>(schema: z.ZodType<T>, value: unknown, hint: string): T {
  * Public alerts: officers compose, a second person approves, then publish, update, cancel or clear; statements
  * rebut false claims. The feed and each published CAP message are public, as CAP aggregators read them.
  */
-export function alertsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; auth: Auth }): void {
+export function alertsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; auth: Auth; publicUrl?: string }): void {
   const { db, clock, auth } = opts;
+  // Configured, or this server's own port on localhost (development); never the request's Host header.
+  const configured = opts.publicUrl !== undefined ? publicBaseUrl(opts.publicUrl) : null;
+  const base = () => {
+    if (configured) return configured;
+    const a = app.server.address();
+    return `http://localhost${a && typeof a === 'object' ? `:${a.port}` : ''}`;
+  };
   const ctxOf = (p: StaffPrincipal): AlertContext => ({ actor: actorName(p), clock, scope: { region: areaOf(p).region } });
   const staff = async (req: FastifyRequest, permission: Permission) => ctxOf(await auth.allow(req, permission));
 
   app.get('/api/alerts/feed.atom', { schema: doc({ summary: 'Atom feed of current public alerts (public)', tags: ['alerts'], auth: 'public', query: FeedQuery }) }, async (req, reply) => {
     const q = body(FeedQuery, req.query, 'query parameters lang (kk|ru|en), status (Actual|Exercise|Test)');
-    const xml = await alertsFeed(db, { base: `${req.protocol}://${req.host}`, lang: q.lang, status: q.status, now: clock.now() });
+    const xml = await alertsFeed(db, { base: base(), lang: q.lang, status: q.status, now: clock.now() });
     return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=30').send(xml);
   });
 

@@ -25,6 +25,7 @@ interface StartOptions {
   demoPersons: number;
   seed: number;
   smsc?: string;
+  publicUrl?: string;
   secureCookies?: boolean;
 }
 
@@ -41,6 +42,7 @@ export function startCommand(program: Command): void {
     .option('--demo-persons <n>', 'size of the demo registry seeded into an empty database', (v) => Number(v), 100_000)
     .option('--seed <n>', 'seed of the demo registry', (v) => Number(v), 1)
     .option('--smsc <host:port>', 'a live SMSC to send through instead of the built-in SMSC simulator (MOBILIZE_SMSC)', process.env.MOBILIZE_SMSC)
+    .option('--public-url <url>', 'public base URL of the alert feed and CAP links, e.g. https://alerts.example.kz (MOBILIZE_PUBLIC_URL; default http://localhost:PORT)', process.env.MOBILIZE_PUBLIC_URL)
     .option('--secure-cookies', 'mark the session cookie Secure, for a platform reached over HTTPS (MOBILIZE_SECURE_COOKIES=1)')
     .action(async (o: StartOptions) => {
       if (!Number.isInteger(o.demoPersons) || o.demoPersons < 0) throw new DomainError('CLI_BAD_OPTION', '--demo-persons must be a whole number');
@@ -107,7 +109,7 @@ export function startCommand(program: Command): void {
           startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
         ];
 
-        const app = await buildApp({ db, clock: systemClock, logger: createLogger(config.logLevel), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
+        const app = await buildApp({ db, clock: systemClock, ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}), logger: createLogger(config.logLevel), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
         const address = await app.listen({ port, host: config.host });
         console.log(`Mobilize is running on ${address} (${db.engine}${db.engine === 'pglite' ? ` at ${config.dataDir}` : ''})`);

@@ -1,18 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { isDomainError } from '../../kernel/errors.ts';
-import { Rounds, stderrReporter, type ErrorReporter } from '../../kernel/rounds.ts';
 import { appendAudit } from '../audit/index.ts';
-import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
+import type { SmppClient } from '../sms/index.ts';
 import { regionArea } from './area.ts';
 import type { CellBroadcast } from './distribution.ts';
+import { adoptIn, applyInboxIn } from './receipts.ts';
+import { inTurn } from './turn.ts';
 
 /**
  * The alert outbox, claimed like the summons outbox (FOR UPDATE SKIP LOCKED, a lease, the claim committed before
  * anything is sent) but kept apart from it: alerts have no legal evidence to record, and two more outcomes — a row
  * whose alert has since been updated, cancelled or cleared is `superseded` (the newer message goes to the same
  * people), and one whose message has expired is `expired`; neither is sent.
+ *
+ * On PGlite the database runs on the main thread, so every transaction here is bounded (RECORD_CHUNK rows) and
+ * waits for a turn of the event loop before it starts (inTurn): SMPP answers and /healthz are served in between.
  */
 export type AlertChannel = 'sms' | 'cell_broadcast';
 export type Traffic = 'live' | 'exercise';
@@ -45,15 +48,31 @@ export interface AlertDispatchCounts {
   refused: number;
   superseded: number;
   expired: number;
+  /** Sent, but the SMSC's answer never came: held for a receipt instead of sent again at once. */
+  unconfirmed: number;
+  /** Receipts heard before their submit was recorded, applied as it was. */
+  receipts: number;
 }
 
-export const ALERT_RETRY_LIMIT = 5;
-const GATE_CODES = ['SMS_EXERCISE_ON_LIVE_CHANNEL', 'SMS_LIVE_ON_EXERCISE_CHANNEL', 'SMS_EXERCISE_MARK_MISSING', 'SMS_EXERCISE_MARK_ON_LIVE'];
+export const zeroDispatchCounts = (): AlertDispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, superseded: 0, expired: 0, unconfirmed: 0, receipts: 0 });
 
-type Outcome = { row: Claimed; kind: 'submitted'; messageIds: string[] } | { row: Claimed; kind: 'retry' | 'failed' | 'refused'; error: string };
+export const ALERT_RETRY_LIMIT = 5;
+/** Most outbox rows one recording transaction writes. */
+export const RECORD_CHUNK = 100;
+/** How long an unconfirmed submit waits for a receipt from its number before it is sent again. */
+export const DEFAULT_UNCONFIRMED_HOLD_MS = 10 * 60_000;
+const GATE_CODES = ['SMS_EXERCISE_ON_LIVE_CHANNEL', 'SMS_LIVE_ON_EXERCISE_CHANNEL', 'SMS_EXERCISE_MARK_MISSING', 'SMS_EXERCISE_MARK_ON_LIVE'];
+/** Failures after which the SMSC may hold the message: it was on the wire and no answer said otherwise. */
+const UNCERTAIN_CAUSES = ['SMS_REPLY_TIMEOUT', 'SMS_CONNECTION_LOST'];
+
+
+type Outcome =
+  | { row: Claimed; kind: 'submitted'; messageIds: string[] }
+  | { row: Claimed; kind: 'unconfirmed'; messageIds: string[]; error: string }
+  | { row: Claimed; kind: 'retry' | 'failed' | 'refused'; error: string };
 
 async function claim(db: Db, channel: AlertChannel, o: { batch: number; workerId: string; leaseMs: number; traffic?: Traffic; now: Date }, counts: AlertDispatchCounts): Promise<Claimed[]> {
-  return db.transaction(async (tx) => {
+  return inTurn(db, async (tx) => {
     const { rows } = await tx.query<{ id: number; alert_id: string; identifier: string; destination: string; text: string; exercise: boolean; attempts: number; superseded: boolean; expired: boolean }>(
       `SELECT o.id, o.alert_id::text AS alert_id, m.identifier, o.destination, o.text, o.exercise, o.attempts,
               EXISTS (SELECT 1 FROM alert_messages l WHERE l.alert_id = o.alert_id AND l.n > o.message_n) AS superseded,
@@ -69,12 +88,13 @@ async function claim(db: Db, channel: AlertChannel, o: { batch: number; workerId
     const expired = rows.filter((r) => r.expired && !r.superseded).map((r) => r.id);
     for (const [state, ids] of [['superseded', superseded], ['expired', expired]] as const) {
       if (ids.length === 0) continue;
-      await tx.query('UPDATE alert_outbox SET state = $2, lease_until = NULL WHERE id = ANY($1)', [ids, state]);
+      await tx.query('UPDATE alert_outbox SET state = $2, lease_until = NULL, unconfirmed_at = NULL WHERE id = ANY($1)', [ids, state]);
       counts[state] += ids.length;
     }
     const send = rows.filter((r) => !r.superseded && !r.expired);
     if (send.length > 0) {
-      await tx.query(`UPDATE alert_outbox SET state = 'sending', attempts = attempts + 1, claimed_by = $2, lease_until = $3 WHERE id = ANY($1)`, [
+      // A row held as unconfirmed whose hold ran out is sent again: receipts from its number no longer count for it.
+      await tx.query(`UPDATE alert_outbox SET state = 'sending', attempts = attempts + 1, claimed_by = $2, lease_until = $3, unconfirmed_at = NULL WHERE id = ANY($1)`, [
         send.map((r) => r.id), o.workerId, new Date(o.now.getTime() + o.leaseMs),
       ]);
     }
@@ -83,39 +103,78 @@ async function claim(db: Db, channel: AlertChannel, o: { batch: number; workerId
 }
 
 function failed(row: Claimed, e: unknown): Outcome {
-  if (isDomainError(e) && GATE_CODES.includes(e.code)) return { row, kind: 'refused', error: `${e.code}: ${e.message}` };
+  const error = `${isDomainError(e) ? e.code : 'ERROR'}: ${(e as Error).message}`;
+  if (isDomainError(e) && GATE_CODES.includes(e.code)) return { row, kind: 'refused', error };
+  if (isDomainError(e)) {
+    const causes = [e.code, ...((e.details.causes as unknown[] | undefined) ?? []).map(String)];
+    const accepted = ((e.details.acceptedMessageIds as unknown[] | undefined) ?? []).map(String);
+    // Sending it again at once would give the citizen the alert twice whenever the SMSC had in fact taken it.
+    if (accepted.length > 0 || causes.some((c) => UNCERTAIN_CAUSES.includes(c))) return { row, kind: 'unconfirmed', messageIds: accepted, error };
+  }
   const retryable = isDomainError(e) && e.details.retryable === true;
-  return { row, kind: retryable ? 'retry' : 'failed', error: `${isDomainError(e) ? e.code : 'ERROR'}: ${(e as Error).message}` };
+  return { row, kind: retryable ? 'retry' : 'failed', error };
 }
 
-async function record(db: Db, channel: AlertChannel, gateway: string, outcomes: Outcome[], ctx: { clock: Clock; actor: string }): Promise<void> {
-  if (outcomes.length === 0) return;
+interface RecordContext {
+  clock: Clock;
+  actor: string;
+  unconfirmedHoldMs: number;
+}
+
+/** One bounded transaction of outcomes: a few statements (unnest), whatever the number of rows. */
+async function recordChunk(tx: Tx, channel: AlertChannel, gateway: string, outcomes: readonly Outcome[], ctx: RecordContext): Promise<number> {
   const now = ctx.clock.now();
-  await db.transaction(async (tx) => {
-    // Whole batches in a few statements (unnest), not a statement per SMS: an alert goes to a region at once.
-    const ok = outcomes.filter((o): o is Extract<Outcome, { kind: 'submitted' }> => o.kind === 'submitted');
-    if (ok.length > 0) {
-      await tx.query(
-        `UPDATE alert_outbox o SET state = 'submitted', gateway = $2, message_ids = string_to_array(x.ids, ' '), lease_until = NULL, last_error = NULL
-           FROM unnest($1::bigint[], $3::text[]) AS x(id, ids) WHERE o.id = x.id`,
-        [ok.map((o) => o.row.id), gateway, ok.map((o) => o.messageIds.join(' '))],
-      );
-      if (channel === 'sms') {
-        const parts = ok.flatMap((o) => o.messageIds.map((m) => [m, o.row.id] as const));
-        await tx.query('INSERT INTO alert_sms_parts (smsc, message_id, outbox_id) SELECT $1, m, id FROM unnest($2::text[], $3::bigint[]) AS x(m, id) ON CONFLICT DO NOTHING', [
-          gateway, parts.map((p) => p[0]), parts.map((p) => p[1]),
-        ]);
-      }
+  const ok = outcomes.filter((o): o is Extract<Outcome, { kind: 'submitted' }> => o.kind === 'submitted');
+  const held = outcomes.filter((o): o is Extract<Outcome, { kind: 'unconfirmed' }> => o.kind === 'unconfirmed');
+  if (ok.length > 0) {
+    await tx.query(
+      `UPDATE alert_outbox o SET state = 'submitted', gateway = $2, message_ids = string_to_array(x.ids, ' '), lease_until = NULL, last_error = NULL
+         FROM unnest($1::bigint[], $3::text[]) AS x(id, ids) WHERE o.id = x.id`,
+      [ok.map((o) => o.row.id), gateway, ok.map((o) => o.messageIds.join(' '))],
+    );
+  }
+  if (held.length > 0) {
+    await tx.query(
+      `UPDATE alert_outbox o SET state = CASE WHEN o.attempts >= $5 THEN 'failed' ELSE 'pending' END, gateway = $2, unconfirmed_at = $3,
+              available_at = $4, lease_until = NULL, last_error = x.error, message_ids = NULLIF(string_to_array(x.ids, ' '), '{}')
+         FROM unnest($1::bigint[], $6::text[], $7::text[]) AS x(id, ids, error) WHERE o.id = x.id`,
+      [held.map((o) => o.row.id), gateway, now, new Date(now.getTime() + ctx.unconfirmedHoldMs), ALERT_RETRY_LIMIT, held.map((o) => o.messageIds.join(' ')), held.map((o) => o.error)],
+    );
+  }
+  let receipts = 0;
+  if (channel === 'sms') {
+    const parts = [...ok, ...held].flatMap((o) => o.messageIds.map((m) => [m, o.row.id] as const));
+    if (parts.length > 0) {
+      await tx.query('INSERT INTO alert_sms_parts (smsc, message_id, outbox_id) SELECT $1, m, id FROM unnest($2::text[], $3::bigint[]) AS x(m, id) ON CONFLICT DO NOTHING', [
+        gateway, parts.map((p) => p[0]), parts.map((p) => p[1]),
+      ]);
     }
-    for (const o of outcomes) {
-      if (o.kind === 'submitted') continue;
-      const state = o.kind === 'retry' ? (o.row.attempts >= ALERT_RETRY_LIMIT ? 'failed' : 'pending') : o.kind;
-      await tx.query('UPDATE alert_outbox SET state = $2, last_error = $3, lease_until = NULL, available_at = $4 WHERE id = $1', [o.row.id, state, o.error, new Date(now.getTime() + 1000 * 2 ** o.row.attempts)]);
-    }
-    const counts: Record<string, number> = {};
-    for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-    await appendAudit(tx, { at: now, actor: ctx.actor, action: `alert.dispatch.${channel}`, subject: `gateway:${gateway}`, details: { counts, alerts: [...new Set(outcomes.map((o) => o.row.alertId))] } });
-  });
+    // Receipts heard before these submits were recorded wait in the inbox; they are applied here, in the same step.
+    if (held.length > 0) await adoptIn(tx, gateway, { destinations: held.map((o) => o.row.destination) });
+    if (parts.length > 0) receipts = (await applyInboxIn(tx, gateway, parts.map((p) => p[0]), parts.length)).length;
+  }
+  const unsent = outcomes.filter((o): o is Extract<Outcome, { kind: 'retry' | 'failed' | 'refused' }> => o.kind === 'retry' || o.kind === 'failed' || o.kind === 'refused');
+  if (unsent.length > 0) {
+    const state = (o: (typeof unsent)[number]) => (o.kind === 'retry' ? (o.row.attempts >= ALERT_RETRY_LIMIT ? 'failed' : 'pending') : o.kind);
+    await tx.query(
+      `UPDATE alert_outbox o SET state = x.state, last_error = x.error, lease_until = NULL, available_at = x.at
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[]) AS x(id, state, error, at) WHERE o.id = x.id`,
+      [unsent.map((o) => o.row.id), unsent.map(state), unsent.map((o) => o.error), unsent.map((o) => new Date(now.getTime() + 1000 * 2 ** o.row.attempts))],
+    );
+  }
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+  await appendAudit(tx, { at: now, actor: ctx.actor, action: `alert.dispatch.${channel}`, subject: `gateway:${gateway}`, details: { counts, receipts, alerts: [...new Set(outcomes.map((o) => o.row.alertId))] } });
+  return receipts;
+}
+
+/** Records in chunks of RECORD_CHUNK, one short transaction each; returns the receipts applied on the way. */
+async function record(db: Db, channel: AlertChannel, gateway: string, outcomes: readonly Outcome[], ctx: RecordContext): Promise<number> {
+  let receipts = 0;
+  for (let i = 0; i < outcomes.length; i += RECORD_CHUNK) {
+    receipts += await inTurn(db, (tx) => recordChunk(tx, channel, gateway, outcomes.slice(i, i + RECORD_CHUNK), ctx));
+  }
+  return receipts;
 }
 
 export interface AlertDispatchOptions {
@@ -126,16 +185,25 @@ export interface AlertDispatchOptions {
   actor?: string;
   /** Only live or only exercise rows, for a gateway of that kind; each gateway's exercise gate refuses the other anyway. */
   traffic?: Traffic;
+  /** How long a submit without an answer waits for a receipt before it is sent again (DEFAULT_UNCONFIRMED_HOLD_MS). */
+  unconfirmedHoldMs?: number;
 }
 
 /** One round on one channel: claim, send (in parallel; the SMPP client's window bounds what is in flight), record. */
 export async function dispatchAlerts(db: Db, gateways: AlertGateways, channel: AlertChannel, opts: AlertDispatchOptions): Promise<AlertDispatchCounts> {
-  const counts: AlertDispatchCounts = { claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, superseded: 0, expired: 0 };
+  const counts = zeroDispatchCounts();
   const sms = gateways.sms;
   const cb = gateways.cellBroadcast;
   if ((channel === 'sms' && !sms) || (channel === 'cell_broadcast' && !cb)) return counts;
   const workerId = opts.workerId ?? 'alert-dispatch';
-  const rows = await claim(db, channel, { batch: opts.batch, workerId, leaseMs: opts.leaseMs ?? 60_000, now: opts.clock.now(), ...(opts.traffic ? { traffic: opts.traffic } : {}) }, counts);
+  // Claimed in chunks, each its own short transaction, up to the round's batch.
+  const rows: Claimed[] = [];
+  while (rows.length < opts.batch) {
+    const want = Math.min(RECORD_CHUNK, opts.batch - rows.length);
+    const got = await claim(db, channel, { batch: want, workerId, leaseMs: opts.leaseMs ?? 60_000, now: opts.clock.now(), ...(opts.traffic ? { traffic: opts.traffic } : {}) }, counts);
+    rows.push(...got);
+    if (got.length < want) break;
+  }
   const outcomes = await Promise.all(rows.map(async (row): Promise<Outcome> => {
     try {
       if (channel === 'sms') return { row, kind: 'submitted', messageIds: (await (sms as AlertSmsGateway).client.send({ to: row.destination, text: row.text, exercise: row.exercise })).messageIds };
@@ -145,99 +213,9 @@ export async function dispatchAlerts(db: Db, gateways: AlertGateways, channel: A
       return failed(row, e);
     }
   }));
-  await record(db, channel, channel === 'sms' ? (sms as AlertSmsGateway).smsc : (cb as CellBroadcast).name, outcomes, { clock: opts.clock, actor: opts.actor ?? `alert-dispatcher:${workerId}` });
+  counts.receipts = await record(db, channel, channel === 'sms' ? (sms as AlertSmsGateway).smsc : (cb as CellBroadcast).name, outcomes, {
+    clock: opts.clock, actor: opts.actor ?? `alert-dispatcher:${workerId}`, unconfirmedHoldMs: opts.unconfirmedHoldMs ?? DEFAULT_UNCONFIRMED_HOLD_MS,
+  });
   for (const o of outcomes) counts[o.kind]++;
   return counts;
-}
-
-/**
- * Delivery receipts counted per SMS: a row is delivered when every part is. A receipt that arrives before its
- * submit is recorded waits in memory and is applied after the next batch; these are counts for the operators, not
- * evidence, so a receipt lost with the process costs a figure, never a notification. The SMS's outbox row is locked
- * first: the receipts of two parts applied at once would otherwise each see the other part undelivered (each
- * statement's snapshot predates the other's commit) and neither would count the SMS delivered.
- */
-export async function applyAlertReceipt(db: Db, smsc: string, r: Pick<DeliveryReceipt, 'messageId' | 'status'>): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: number }>(
-      'SELECT o.id FROM alert_outbox o JOIN alert_sms_parts p ON p.outbox_id = o.id WHERE p.smsc = $1 AND p.message_id = $2 FOR UPDATE OF o',
-      [smsc, r.messageId],
-    );
-    const outboxId = rows[0]?.id;
-    if (outboxId === undefined) return false;
-    await tx.query('UPDATE alert_sms_parts SET status = $3 WHERE smsc = $1 AND message_id = $2', [smsc, r.messageId, r.status]);
-    await tx.query(
-      `UPDATE alert_outbox o SET delivered = 1 WHERE o.id = $1
-          AND NOT EXISTS (SELECT 1 FROM alert_sms_parts p WHERE p.outbox_id = o.id AND p.status IS DISTINCT FROM 'delivered')`,
-      [outboxId],
-    );
-    return true;
-  });
-}
-
-export interface AlertDispatcherHandle {
-  readonly totals: Record<AlertChannel, AlertDispatchCounts>;
-  stop(): Promise<void>;
-}
-
-/**
- * The long-running alert dispatcher: one loop per channel it has a gateway for. A round that fails is reported
- * (onError, default stderr) and tried again after a growing pause. Stopping it closes the gateways.
- */
-export function startAlertDispatcher(db: Db, gateways: AlertGateways, opts: AlertDispatchOptions & { pollMs?: number; maxRetryMs?: number; onError?: ErrorReporter }): AlertDispatcherHandle {
-  const workerId = opts.workerId ?? randomUUID();
-  const zero = (): AlertDispatchCounts => ({ claimed: 0, submitted: 0, retry: 0, failed: 0, refused: 0, superseded: 0, expired: 0 });
-  const totals = { sms: zero(), cell_broadcast: zero() };
-  const early: DeliveryReceipt[] = [];
-  const report = opts.onError ?? stderrReporter('alert dispatcher');
-  const rounds = new Rounds({ pollMs: opts.pollMs ?? 500, maxRetryMs: opts.maxRetryMs ?? 30_000, onError: report });
-  const sms = gateways.sms;
-  // A receipt that cannot be applied now (its submit not yet recorded, or the database failing) waits for the next round.
-  const applying = new Set<Promise<unknown>>();
-  const off = sms?.client.onReceipt((r) => {
-    const p = applyAlertReceipt(db, sms.smsc, r).then(
-      (ok) => ok || early.push(r),
-      (e: unknown) => {
-        early.push(r);
-        report(`alert receipt ${r.messageId} kept to apply later`, e as Error);
-      },
-    );
-    applying.add(p);
-    void p.finally(() => applying.delete(p));
-  });
-  const applyEarly = async () => {
-    if (!sms) return;
-    const waiting = early.splice(0);
-    for (let i = 0; i < waiting.length; i++) {
-      try {
-        if (!(await applyAlertReceipt(db, sms.smsc, waiting[i] as DeliveryReceipt))) early.push(waiting[i] as DeliveryReceipt);
-      } catch (e) {
-        early.push(...waiting.slice(i));
-        throw e;
-      }
-    }
-  };
-  const loop = (channel: AlertChannel) =>
-    rounds.loop(`alert ${channel}`, async () => {
-      const c = await dispatchAlerts(db, gateways, channel, { ...opts, workerId });
-      for (const k of Object.keys(c) as (keyof AlertDispatchCounts)[]) totals[channel][k] += c[k];
-      if (channel === 'sms') await applyEarly();
-      return c.claimed;
-    });
-  const running = Promise.all([...(sms ? [loop('sms')] : []), ...(gateways.cellBroadcast ? [loop('cell_broadcast')] : [])]);
-  return {
-    totals,
-    async stop() {
-      rounds.stop();
-      await running;
-      try {
-        await sms?.client.close();
-        off?.();
-        await Promise.all([...applying]);
-        await applyEarly();
-      } finally {
-        await gateways.cellBroadcast?.close?.();
-      }
-    },
-  };
 }

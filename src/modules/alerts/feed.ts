@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { Db } from '../../db/client.ts';
+import { DomainError } from '../../kernel/errors.ts';
 import { DEFAULT_CAP_SENDER, parseCap } from './cap.ts';
 import { capTime } from './cap-time.ts';
 import { CAP_LANGUAGE, type AlertLang, type CapStatus } from './content.ts';
@@ -16,6 +17,25 @@ const TITLE: Record<AlertLang, string> = {
   en: 'Public alerts — current messages',
 };
 const STATEMENT: Record<AlertLang, string> = { kk: 'Ресми мәлімдеме', ru: 'Официальное заявление', en: 'Official statement' };
+
+/**
+ * The public base the feed's links are written with, from configuration (`--public-url`, MOBILIZE_PUBLIC_URL): an
+ * http(s) origin with an optional path prefix (behind a proxy), no query or fragment; no trailing slash. The feed is
+ * publicly cached, so a base taken from a request's Host header would hand every reader the links one forged request
+ * asked for.
+ */
+export function publicBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new DomainError('CONFIG_INVALID_PUBLIC_URL', `the public URL "${value}" is not an absolute URL; give one such as https://alerts.example.kz`, { value });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname || url.search || url.hash || url.username || url.password) {
+    throw new DomainError('CONFIG_INVALID_PUBLIC_URL', `the public URL "${value}" must be http(s)://host[:port][/prefix], with no query, fragment or credentials`, { value });
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
 
 export interface FeedOptions {
   /** Absolute origin the links are written with, e.g. https://alerts.example.kz */

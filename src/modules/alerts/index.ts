@@ -9,5 +9,8 @@ export { approveAlert, composeAlert, discardAlert, draftMessage, inScope, loadAl
 export { publishAlert, type PublishResult } from './publish.ts';
 export { ALERT_LIST_LIMIT, NewStatement, issueStatement, listAlerts, previewCap, publishedCap, showAlert, statementsOf, type AlertDetail, type AlertSummary, type Distribution, type Statement } from './queries.ts';
 export { ALERT_SMS_MAX_PARTS, SimulatedCellBroadcast, alertSmsText, checkBroadcastGate, isExerciseTraffic, type CellBroadcast, type CellBroadcastMessage } from './distribution.ts';
-export { ALERT_RETRY_LIMIT, applyAlertReceipt, dispatchAlerts, startAlertDispatcher, type AlertChannel, type AlertDispatchCounts, type AlertDispatchOptions, type AlertDispatcherHandle, type AlertGateways, type AlertSmsGateway } from './dispatch.ts';
-export { ATOM_NS, ENDED_KEPT_MS, alertsFeed, type FeedOptions } from './feed.ts';
+export { ALERT_RETRY_LIMIT, DEFAULT_UNCONFIRMED_HOLD_MS, RECORD_CHUNK, dispatchAlerts, type AlertChannel, type AlertDispatchCounts, type AlertDispatchOptions, type AlertGateways, type AlertSmsGateway } from './dispatch.ts';
+export { startAlertDispatcher, type AlertDispatcherHandle, type AlertDispatcherOptions } from './dispatcher.ts';
+export { DEFAULT_RECEIPT_EXPIRY, RECEIPT_BATCH, applyAlertReceipt, storeAlertReceipts, sweepAlertReceipts, unmatchedAlertReceipts, type ReceiptCounts, type ReceiptExpiry } from './receipts.ts';
+export { ATOM_NS, ENDED_KEPT_MS, alertsFeed, publicBaseUrl, type FeedOptions } from './feed.ts';
+export { checkAlertContent, checkAlertUrl } from './content-check.ts';

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { DEFAULT_CAP_SENDER } from './cap.ts';
+import { checkAlertContent } from './content-check.ts';
 import { alertSmsText, enqueueDistribution, isExerciseTraffic } from './distribution.ts';
 import { actOnAlert, capFor, regionsOf, type AlertContext, type StoredAlert } from './store.ts';
 import { MSG_TYPE, type PendingMessage } from './workflow.ts';
@@ -33,6 +34,7 @@ export async function publishAlert(db: Db, id: string, ctx: AlertContext & { see
     if (m.content.expires && Date.parse(m.content.expires) <= sentAt.getTime()) {
       throw new DomainError('ALERT_EXPIRED', `the message expired at ${m.content.expires}; revise it with a later expiry`);
     }
+    checkAlertContent(m.content, a.status);
     const cap = capFor(id, s, m, sentAt, sender);
     identifier = cap.identifier;
     const regions = [...new Set([...regionsOf(s), ...m.content.regions])].sort();

@@ -3,11 +3,10 @@ import type { Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendAudit } from '../audit/index.ts';
 import { EXERCISE_MARK } from '../sms/index.ts';
-import { assertRegions } from './area.ts';
 import { buildCap, capIdentifier, DEFAULT_CAP_SENDER, type CapMessage } from './cap.ts';
 import { capTime } from './cap-time.ts';
 import { AlertContent, FollowUp, NewAlert, type CapStatus } from './content.ts';
-import { alertSmsText } from './distribution.ts';
+import { checkAlertContent } from './content-check.ts';
 import { assertValidCap } from './validate.ts';
 import { applyAlertAction, currentContent, followUpContent, MSG_TYPE, parseAlertAction, reduceAlert, type AlertAction, type AlertState, type PendingMessage } from './workflow.ts';
 
@@ -69,13 +68,12 @@ export async function loadAlert(q: Pick<Tx, 'query'>, id: string, opts: { lock?:
 
 /** Refuses content a message cannot carry: unknown regions, regions outside the officer's area, past expiry, an SMS too long. */
 function checkContent(content: AlertContent, status: CapStatus, ctx: AlertContext): void {
-  assertRegions(content.regions);
+  checkAlertContent(content, status);
   const outside = ctx.scope.region ? content.regions.filter((r) => r !== ctx.scope.region) : [];
   if (outside.length) throw new DomainError('ACCESS_OUT_OF_SCOPE', `${ctx.actor} alerts ${ctx.scope.region} only, not ${outside.join(', ')}`);
   if (content.expires && Date.parse(content.expires) <= ctx.clock.now().getTime()) {
     throw new DomainError('ALERT_EXPIRED', `expires ${content.expires} is already past; give a later time`);
   }
-  alertSmsText(status, content);
 }
 
 /** The CAP document the message in hand would be, were it published now (validated against the schema). */
@@ -181,7 +179,11 @@ export async function draftMessage(db: Db, id: string, input: unknown, ctx: Aler
 }
 
 export function approveAlert(db: Db, id: string, ctx: AlertContext & { seen?: number }): Promise<StoredAlert> {
-  return act(db, id, ctx, async (_a, at) => ({ action: { kind: 'approve', at, actor: ctx.actor, ...(ctx.seen !== undefined ? { seen: ctx.seen } : {}) } }));
+  return act(db, id, ctx, async (a, at) => {
+    // Words drafted before these checks existed (or by another tool) are checked again before anyone approves them.
+    if (a.state.pending) checkAlertContent(a.state.pending.content, a.status);
+    return { action: { kind: 'approve', at, actor: ctx.actor, ...(ctx.seen !== undefined ? { seen: ctx.seen } : {}) } };
+  });
 }
 
 export function discardAlert(db: Db, id: string, ctx: AlertContext & { reason?: string }): Promise<StoredAlert> {
