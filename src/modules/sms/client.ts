@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import smpp from 'smpp';
+import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { encodeSms, type SmsEncoding } from './encoding.ts';
 import { checkExerciseGate, type OutboundSms, type SmsChannelConfig } from './exercise-gate.ts';
@@ -22,6 +23,8 @@ export interface SmppClientOptions {
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   enquireLinkMs?: number;
+  /** Dates each submit_sm_resp (SubmitResult.acceptedAt); a send may bring its own (the dispatcher's, so tests pin it). */
+  clock?: Clock;
 }
 
 export type SmppClientState = 'connecting' | 'bound' | 'disconnected' | 'closed';
@@ -29,12 +32,23 @@ export type SmppClientState = 'connecting' | 'bound' | 'disconnected' | 'closed'
 export interface SubmitResult {
   /** One SMSC message id per part, in part order; delivery receipts name these. */
   messageIds: string[];
+  /**
+   * When each part's submit_sm_resp arrived, in part order: the moment the SMSC had the part, as seen on the wire.
+   * This, not the time the send is recorded, is the submit time of the evidence.
+   */
+  acceptedAt: Date[];
   encoding: SmsEncoding;
+}
+
+interface Accepted {
+  messageId: string;
+  at: Date;
 }
 
 interface Queued {
   options: Record<string, unknown>;
-  resolve: (messageId: string) => void;
+  clock: Clock;
+  resolve: (accepted: Accepted) => void;
   reject: (e: Error) => void;
 }
 interface InFlight extends Queued {
@@ -76,6 +90,8 @@ export class SmppClient {
   private concatReference = 0;
   private readonly receipts = new Map<string, DeliveryReceipt>();
   private readonly receiptListeners = new Set<(r: DeliveryReceipt) => void>();
+  /** Receipts that came while nobody listened, for the first listener (see onReceipt). */
+  private readonly unheard: DeliveryReceipt[] = [];
   private readonly boundWaiters = new Set<() => void>();
   private readonly idle = new Set<() => void>();
   private readonly window: number;
@@ -108,9 +124,11 @@ export class SmppClient {
 
   /**
    * Checks the exercise gate, splits the text into parts and submits them. Resolves with every part's message id;
-   * if any part fails the error (SMS_SUBMIT_FAILED) lists the ids that were accepted.
+   * if any part fails the error (SMS_SUBMIT_FAILED) lists the ids that were accepted (acceptedMessageIds, and
+   * acceptedAt as ISO times). `clock` dates the responses (default: the client's).
    */
-  async send(sms: OutboundSms): Promise<SubmitResult> {
+  async send(sms: OutboundSms, opts: { clock?: Clock } = {}): Promise<SubmitResult> {
+    const clock = opts.clock ?? this.opts.clock ?? systemClock;
     if (this.currentState === 'closed') throw failure('SMS_CLIENT_CLOSED', 'the SMPP client is closed');
     checkExerciseGate(this.opts.channel, sms);
     const encoded = encodeSms(sms.text, this.concatReference++);
@@ -127,25 +145,32 @@ export class SmppClient {
           data_coding: p.dataCoding,
           registered_delivery: 1,
           short_message: p.shortMessage,
-        }),
+        }, clock),
       ),
     );
-    const messageIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const messageIds = accepted.map((a) => a.messageId);
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (errors.length > 0) {
       const first = errors[0] as Error & { code?: string };
       throw failure('SMS_SUBMIT_FAILED', `${errors.length} of ${results.length} part(s) to ${sms.to} not accepted: ${first.message}`, {
         acceptedMessageIds: messageIds,
+        acceptedAt: accepted.map((a) => a.at.toISOString()),
         causes: errors.map((e) => (e as { code?: string }).code ?? e.message),
         retryable: errors.every((e) => (e as DomainError).details?.retryable === true),
       });
     }
-    return { messageIds, encoding: encoded.encoding };
+    return { messageIds, acceptedAt: accepted.map((a) => a.at), encoding: encoded.encoding };
   }
 
-  /** Every receipt as it arrives. Returns the function that stops listening. */
+  /**
+   * Every receipt as it arrives. Returns the function that stops listening. The SMSC hands a bind the receipts it
+   * kept for it as soon as the bind is answered — before `open` has resolved to anyone who could listen — and counts
+   * them delivered once acked, so receipts heard while nobody listens are kept and handed to the next listener.
+   */
   onReceipt(listener: (r: DeliveryReceipt) => void): () => void {
     this.receiptListeners.add(listener);
+    for (const r of this.unheard.splice(0)) listener(r);
     return () => this.receiptListeners.delete(listener);
   }
 
@@ -193,9 +218,9 @@ export class SmppClient {
     });
   }
 
-  private submit(options: Record<string, unknown>): Promise<string> {
+  private submit(options: Record<string, unknown>, clock: Clock): Promise<Accepted> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ options, resolve, reject });
+      this.queue.push({ options, clock, resolve, reject });
       this.pump();
     });
   }
@@ -234,7 +259,7 @@ export class SmppClient {
     if (resp === null) {
       f.reject(failure('SMS_REPLY_TIMEOUT', `no submit_sm_resp within ${this.replyTimeoutMs} ms; the SMSC may or may not have the message`, { retryable: true }));
     } else if (resp.command_status === 0 && resp.message_id) {
-      f.resolve(resp.message_id);
+      f.resolve({ messageId: resp.message_id, at: f.clock.now() });
     } else {
       const throttled = resp.command_status === smpp.ESME_RTHROTTLED;
       f.reject(failure('SMS_SUBMIT_REJECTED', `the SMSC refused the part with status 0x${resp.command_status.toString(16).padStart(8, '0')}${throttled ? ' (throttled)' : ''}`, { status: resp.command_status, retryable: throttled }));
@@ -359,6 +384,7 @@ export class SmppClient {
     if (!receipt) return;
     this.receipts.set(receipt.messageId, receipt);
     if (this.receipts.size > RECEIPTS_KEPT) this.receipts.delete(this.receipts.keys().next().value as string);
+    if (this.receiptListeners.size === 0 && this.unheard.length < RECEIPTS_KEPT) this.unheard.push(receipt);
     for (const l of this.receiptListeners) l(receipt);
   }
 }

@@ -30,6 +30,11 @@ export interface DeliveryReceipt {
   error: string;
 }
 
+/** A number as receipts name the handset (digits, no plus), for matching a receipt with the number a send went to. */
+export function receiptNumber(n: string): string {
+  return n.trim().replace(/^\+/, '');
+}
+
 /**
  * Receipt dates have no zone in SMPP; our SMSC contract (and the simulator) use Kazakhstan time, which is also the
  * zone the summons rules count calendar days in.

@@ -7,6 +7,7 @@ import { Rounds, backoff, stderrReporter, type ErrorReporter } from '../../kerne
 import type { DeliveryReceipt, SmppClient } from '../sms/index.ts';
 import { dispatchEgov, pollEgovReads, type EgovGateway } from './egov-dispatch.ts';
 import { checkNoticePeriod } from './notice-period.ts';
+import { recoverReceipts, type RecoveryCounts } from './receipt-recovery.ts';
 import { applyReceipts, claimSends, type Traffic, recordOutcomes, storeReceipts, type ClaimedSend, type SendOutcome } from './outbox.ts';
 
 /** An SMPP client and the name of the SMSC behind it (message ids are unique only per SMSC). */
@@ -43,8 +44,8 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
   const notice = checkNoticePeriod(clock.now(), s.appearanceAt, 'sms');
   if (!notice.ok) return { send: s, kind: 'too_late', error: notice.message };
   try {
-    const r = await gateway.client.send({ to: s.destination, text: s.text, exercise: s.exercise });
-    return { send: s, kind: 'submitted', messageIds: r.messageIds };
+    const r = await gateway.client.send({ to: s.destination, text: s.text, exercise: s.exercise }, { clock });
+    return { send: s, kind: 'submitted', messageIds: r.messageIds, acceptedAt: r.acceptedAt };
   } catch (e) {
     if (isDomainError(e) && GATE_CODES.includes(e.code)) return { send: s, kind: 'refused', error: `${e.code}: ${e.message}` };
     const retryable = isDomainError(e) && e.details.retryable === true;
@@ -55,14 +56,20 @@ async function sendOne(gateway: SmsGateway, s: ClaimedSend, clock: Clock): Promi
 
 const DEFAULT_LEASE_MS = 60_000;
 
-/** Claims up to `batch` queued SMS for this worker; the claim is committed before anything is sent. */
-function claimSms(db: Db, opts: DispatchOptions, skip: readonly number[] = []): Promise<ClaimedSend[]> {
-  return claimSends(db, { channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS, skip, ...(opts.traffic ? { traffic: opts.traffic } : {}) });
+/**
+ * Claims up to `batch` queued SMS for this worker; the claim, with its attempt marker (summons_sms_attempts), is
+ * committed before anything is sent.
+ */
+function claimSms(db: Db, gateway: SmsGateway, opts: DispatchOptions, skip: readonly number[] = []): Promise<ClaimedSend[]> {
+  return claimSends(db, {
+    channel: 'sms', workerId: opts.workerId ?? 'dispatch', batch: opts.batch, leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS, skip,
+    attempts: { smsc: gateway.smsc, at: opts.clock.now() }, ...(opts.traffic ? { traffic: opts.traffic } : {}),
+  });
 }
 
 /** Claims up to `batch` queued SMS and sends them. */
 async function claimAndSend(db: Db, gateway: SmsGateway, opts: DispatchOptions): Promise<SendOutcome[]> {
-  const claimed = await claimSms(db, opts);
+  const claimed = await claimSms(db, gateway, opts);
   return Promise.all(claimed.map((s) => sendOne(gateway, s, opts.clock)));
 }
 
@@ -189,6 +196,8 @@ export interface DispatcherHandle {
   readonly totals: DispatchCounts;
   /** e-Gov rounds, and the read_status changes recorded by the read polls. */
   readonly egovTotals: DispatchCounts & { readReports: number };
+  /** Sends recorded from the receipts of a lost record, and receipts set aside as matching nothing (recoverReceipts). */
+  readonly receiptTotals: { recoveredSends: number; unmatched: number };
   /**
    * Graceful: finishes and records the batches in flight (throws SMS_SENDS_NOT_RECORDED naming the rows it could not
    * record). abort: leaves them unrecorded, as a crash would.
@@ -207,6 +216,10 @@ export interface DispatcherOptions extends DispatchOptions {
    */
   onError?: ErrorReporter;
   maxRetryMs?: number;
+  /** How often, when idle, unmatched receipts are looked at (recoverReceipts); default 5 s. */
+  recoverEveryMs?: number;
+  /** How long a receipt may match nothing before it is set aside and counted; default UNMATCHED_RECEIPT_MS. */
+  unmatchedReceiptMs?: number;
 }
 
 /**
@@ -232,6 +245,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   const abort = { aborted: false };
   const totals = zero();
   const egovTotals = { ...zero(), readReports: 0 };
+  const receiptTotals = { recoveredSends: 0, unmatched: 0 };
   const report = opts.onError ?? toStderr;
   const pollMs = opts.pollMs ?? 500;
   const maxRetryMs = opts.maxRetryMs ?? 30_000;
@@ -242,6 +256,20 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
   const round = { ...opts, workerId, abort };
   const unrecorded: number[] = [];
   const loops: Promise<void>[] = [];
+  // Unmatched receipts are looked at when idle, not every round: during a send they are mostly receipts that came
+  // before their record, which the next record applies.
+  const recoverEveryMs = opts.recoverEveryMs ?? 5_000;
+  let recoveredAt = 0;
+  const recover = async (): Promise<void> => {
+    recoveredAt = Date.now();
+    const unmatchedAfterMs = opts.unmatchedReceiptMs;
+    const c: RecoveryCounts = await recoverReceipts(db, { clock: opts.clock, actor: opts.actor ?? `dispatcher:${workerId}`, ...(unmatchedAfterMs !== undefined ? { unmatchedAfterMs } : {}) });
+    receiptTotals.recoveredSends += c.recoveredSends;
+    receiptTotals.unmatched += c.unmatched;
+    if (c.unmatched > 0) {
+      report(`${c.unmatched} delivery receipt(s) matched no SMS on record and were set aside`, new DomainError('SMS_RECEIPTS_UNMATCHED', `${c.unmatched} receipt(s) from the SMSC name message ids no summons SMS has; counted in the audit log (summons.sms.receipts_unmatched)`, { messageIds: c.unmatchedIds }));
+    }
+  };
   if (sms) {
     // A pipeline: up to SMS_PIPELINE batches on the wire while the oldest finished one is recorded (one record at a
     // time, in claim order), so the SMPP window is not idle during the database work or between batches. `held` are
@@ -276,7 +304,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
       });
     const smsLoop = rounds.loop('SMS', async () => {
       while (onWire.length < SMS_PIPELINE && !rounds.stopping) {
-        const claimed = await claimSms(db, round, [...held]);
+        const claimed = await claimSms(db, sms, round, [...held]);
         if (claimed.length === 0) break;
         for (const c of claimed) held.add(c.id);
         totals.claimed += claimed.length;
@@ -285,7 +313,10 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
       const oldest = onWire.shift();
       if (!oldest) {
         await recorder.drain();
-        if (!rounds.stopping) await applyReceipts(db, opts.clock);
+        if (!rounds.stopping) {
+          await applyReceipts(db, opts.clock);
+          if (Date.now() - recoveredAt >= recoverEveryMs) await recover();
+        }
         return 0;
       }
       const outcomes = await oldest.sent;
@@ -318,6 +349,7 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
     workerId,
     totals,
     egovTotals,
+    receiptTotals,
     async stop(o = {}) {
       if (o.abort) abort.aborted = true;
       rounds.stop();
@@ -328,7 +360,10 @@ export function startDispatcher(db: Db, gateways: DispatchGateways | SmsGateway,
           // acked on arrival, so it must be stored; once the connection is gone the SMSC keeps it for the next one.
           await sms.client.close();
           await inbox.stop();
-          if (!o.abort) await applyReceipts(db, opts.clock);
+          if (!o.abort) {
+            await applyReceipts(db, opts.clock);
+            await recover().catch((e: unknown) => report('looking at unmatched delivery receipts', e as Error));
+          }
         }
       } finally {
         await egov?.client.close();

@@ -24,6 +24,7 @@ export { summonsEgovMessage, type EgovTextInput } from './egov-text.ts';
 export { SMS_PIPELINE, dispatchPending, receiptInbox, startDispatcher, type DispatchCounts, type DispatchGateways, type DispatchOptions, type DispatcherHandle, type DispatcherOptions, type SmsGateway } from './dispatch.ts';
 export { dispatchEgov, pollEgovReads, egovIdempotencyKey, type EgovDispatchOptions, type EgovGateway, type ReadPollCounts } from './egov-dispatch.ts';
 export { applyReceipts, claimSends, type ClaimedSend, type OutboxChannel } from './outbox.ts';
+export { recoverReceipts, UNMATCHED_RECEIPT_MS, type RecoveryCounts, type RecoveryOptions } from './receipt-recovery.ts';
 export { recordOfficerAction, parseOfficerAction, failuresToAppear, referDueFailures, lockSummons, appendToSummons, OfficerAction, type ActContext, type DistrictFailures, type FailureFilter, type FailureRow } from './operations.ts';
 export { referralList, referralCsv, kzDateTime, REFERRAL_COLUMNS, type Referral } from './referral.ts';
 export { requestSignInCode, signIn, citizenOf, mySummonses, mySummonsesBySession, acknowledgeSummons, reportReason, updateMobile, ReasonReport, CODE_ATTEMPTS, CODES_PER_WINDOW, type CodeSender, type CitizenSummons } from './self-service.ts';
