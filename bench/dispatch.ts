@@ -9,57 +9,21 @@
  * Options: --count C, --window W (default 50), --batch B (claimed per dispatcher round, default 500), --persons N
  * (registry size, default 18 × C), --kannel 0 (skip Kannel), --http-concurrency H (sendsms requests in flight, 32).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { openDb, type Db } from '../src/db/client.ts';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { planCallup, recordPlanAction, type CallupOrder } from '../src/modules/callup/index.ts';
 import { loadReferenceData } from '../src/modules/registry/index.ts';
-import { encodeSms, SmppClient, SmscSimulator } from '../src/modules/sms/index.ts';
+import { encodeSms, SmppClient } from '../src/modules/sms/index.ts';
 import { issuePlan, startDispatcher } from '../src/modules/summons/index.ts';
 import { dlrReceiver, Kannel, kannelInstalled } from '../test/helpers/kannel.ts';
+import { startSmsc } from './support/smsc.ts';
 import { arg, benchOrder, loadSyntheticRegistry, processCpuSeconds, rawSmppSend, scratchDatabase, selfCpuSeconds, timed } from './lib.ts';
 
-const CHILD_FLAG = 'MOBILIZE_BENCH_SMSC_CHILD';
-
-/** The simulator runs in a process of its own, as an SMSC would, so it does not share the sender's event loop. */
-async function smscChild(): Promise<void> {
-  const sim = await SmscSimulator.start({ seed: 7 });
-  process.send?.({ port: sim.port });
-  process.on('message', (m: { stats?: boolean }) => {
-    if (!m.stats) return;
-    const cpu = process.cpuUsage();
-    process.send?.({ submissions: sim.submissions.length, messages: sim.messages.length, binds: sim.binds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
-  });
-  process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
-}
-
-interface SimStats { submissions: number; messages: number; binds: number; cpuSeconds: number }
 /** CPU seconds by process during a run; null where /proc could not tell (a remote PostgreSQL). */
 type Cpu = Record<string, number | null>;
 const cpuText = (c: Cpu) => Object.entries(c).map(([k, v]) => `${k} ${v === null ? '?' : v.toFixed(1)}`).join(', ');
-
-interface SimProcess { port: number; stats(): Promise<SimStats>; stop(): Promise<void> }
-
-async function startSmsc(): Promise<SimProcess> {
-  const child: ChildProcess = fork(import.meta.filename, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [CHILD_FLAG]: '1' } });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`the SMSC simulator process exited (${code}) before listening`)));
-  });
-  return {
-    port,
-    stats: () => new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as SimStats));
-      child.send({ stats: true });
-    }),
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.disconnect();
-    }),
-  };
-}
 
 const COUNT = arg('count', 300_000);
 const WINDOW = arg('window', 50);
@@ -233,5 +197,4 @@ async function main(): Promise<void> {
   console.log(`ratio dispatcher / Kannel: ${vsKannel.toFixed(2)} (goal >= 2: ${vsKannel >= 2 ? 'met' : 'NOT met'})`);
 }
 
-if (process.env[CHILD_FLAG]) await smscChild();
-else await main();
+await main();
