@@ -161,3 +161,18 @@ test('close waits for every submit in flight, then unbinds', async () => {
   assert.equal(sim.submissions.length, 2);
   await assert.rejects(client.send({ to: '+77011234567', text: 'late', exercise: false }), (e) => isDomainError(e, 'SMS_CLIENT_CLOSED'));
 });
+
+test('an exercise channel binds only to an SMSC that answers as an exercise SMSC; a live one is refused before anything is sent', async () => {
+  const live = await SmscSimulator.start({ seed: 2, answerAs: 'OPERATOR-SMSC' });
+  open.push(live);
+  await assert.rejects(
+    SmppClient.open({ host: '127.0.0.1', port: live.port, systemId: 'mobilize-exercise', password: '', sourceAddr: 'MOBILIZE', channel: { name: 'exercise:wrong', exercise: true }, reconnectInitialDelayMs: 30 }),
+    (e: unknown) => isDomainError(e, 'SMS_EXERCISE_CHANNEL_NOT_EXERCISE_SMSC') && /OPERATOR-SMSC/.test((e as Error).message),
+  );
+  assert.equal(live.submissions.length, 0);
+  const { client } = await pair({}, { channel: { name: 'exercise:sim', exercise: true } });
+  assert.equal(client.state, 'bound', 'the simulator answers as an exercise SMSC');
+  const liveClient = await SmppClient.open({ host: '127.0.0.1', port: live.port, systemId: 'mobilize', password: '', sourceAddr: 'MOBILIZE', channel: { name: 'live', exercise: false } });
+  open.push(liveClient);
+  assert.equal(liveClient.state, 'bound', 'a live channel binds to a live SMSC as before');
+});

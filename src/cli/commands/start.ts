@@ -87,10 +87,15 @@ export function startCommand(program: Command): void {
         const egovToken = randomBytes(18).toString('base64url');
         const egov = await EgovSimulator.start({ seed: o.seed, token: egovToken, readDelayMs: 5000, unreadShare: 0.05 });
         const smsAt = external ?? { host: '127.0.0.1', port: smsc.port };
-        const sms = async (at: { host: string; port: number }, exercise: boolean) => ({
+        // Summonses and alerts bind with accounts of their own: an SMSC hands a delivery receipt to any bind of the
+        // account that sent the message, so a shared account would give one dispatcher the other's receipts.
+        const sms = async (at: { host: string; port: number }, exercise: boolean, purpose: 'summons' | 'alert' = 'summons') => ({
           client: await SmppClient.open({
-            host: at.host, port: at.port, systemId: exercise ? 'mobilize-exercise' : process.env.MOBILIZE_SMSC_SYSTEM_ID || 'mobilize',
-            password: exercise ? '' : process.env.MOBILIZE_SMSC_PASSWORD || '', sourceAddr: 'MOBILIZE',
+            host: at.host, port: at.port,
+            systemId: purpose === 'alert'
+              ? (exercise ? 'mobilize-alert-exercise' : process.env.MOBILIZE_ALERT_SMSC_SYSTEM_ID || 'mobilize-alerts')
+              : (exercise ? 'mobilize-exercise' : process.env.MOBILIZE_SMSC_SYSTEM_ID || 'mobilize'),
+            password: exercise ? '' : (purpose === 'alert' ? process.env.MOBILIZE_ALERT_SMSC_PASSWORD : process.env.MOBILIZE_SMSC_PASSWORD) || '', sourceAddr: 'MOBILIZE',
             channel: { name: `${exercise ? 'exercise' : 'live'}:${at.host}:${at.port}`, exercise }, window: 50,
           }),
           smsc: `${at.host}:${at.port}`,
@@ -105,8 +110,8 @@ export function startCommand(program: Command): void {
         const smsClient = live.client;
         // Public alerts have dispatchers of their own (each owns its SMPP bind), live and exercise apart as above.
         const alertDispatchers = [
-          startAlertDispatcher(db, { sms: await sms(smsAt, false), cellBroadcast: new SimulatedCellBroadcast('cell-broadcast-sim', false) }, { ...common, actor: 'system:alerts', traffic: 'live' }),
-          startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
+          startAlertDispatcher(db, { sms: await sms(smsAt, false, 'alert'), cellBroadcast: new SimulatedCellBroadcast('cell-broadcast-sim', false) }, { ...common, actor: 'system:alerts', traffic: 'live' }),
+          startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true, 'alert'), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
         ];
 
         const app = await buildApp({ db, clock: systemClock, ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}), logger: createLogger(config.logLevel), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });

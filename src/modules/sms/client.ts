@@ -25,7 +25,16 @@ export interface SmppClientOptions {
   enquireLinkMs?: number;
   /** Dates each submit_sm_resp (SubmitResult.acceptedAt); a send may bring its own (the dispatcher's, so tests pin it). */
   clock?: Clock;
+  /**
+   * For an exercise channel: the system ids an SMSC may answer the bind with for exercise traffic to go to it
+   * (default: our simulator's, EXERCISE_SMSC_IDS). A live SMSC answers with its own and the bind is refused, so an
+   * exercise can never be pointed at real handsets by a wrong address.
+   */
+  exerciseSmscIds?: readonly string[];
 }
+
+/** The system id our SMSC simulator answers a bind with. */
+export const EXERCISE_SMSC_IDS: readonly string[] = ['MOBILIZE-SIM'];
 
 export type SmppClientState = 'connecting' | 'bound' | 'disconnected' | 'closed';
 
@@ -305,6 +314,11 @@ export class SmppClient {
           clearTimeout(bindTimer);
           if (resp.command_status !== 0) {
             fail(failure('SMS_BIND_FAILED', `the SMSC refused the bind as "${this.opts.systemId}" (status 0x${resp.command_status.toString(16)}); check the system id and password`, { status: resp.command_status }));
+            return;
+          }
+          const allowed = this.opts.exerciseSmscIds ?? EXERCISE_SMSC_IDS;
+          if (this.opts.channel.exercise && !allowed.includes(String(resp.system_id ?? ''))) {
+            fail(failure('SMS_EXERCISE_CHANNEL_NOT_EXERCISE_SMSC', `${this.opts.host}:${this.opts.port} answered as "${resp.system_id ?? ''}", not as an exercise SMSC (${allowed.join(', ')}): exercise traffic is not sent there`, { systemId: resp.system_id ?? null }));
             return;
           }
           if (this.currentState === 'closed') {

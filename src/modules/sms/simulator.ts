@@ -8,6 +8,8 @@ import { listen } from '../../kernel/listen.ts';
 
 export interface SmscSimulatorOptions {
   host?: string;
+  /** The system id the bind is answered with (default MOBILIZE-SIM, which exercise channels accept); another stands in for a live SMSC. */
+  answerAs?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
   seed?: number | string;
@@ -172,7 +174,7 @@ export class SmscSimulator {
       }
       this.bound.set(session, { session, systemId, outstanding: 0 });
       this.binds++;
-      session.send(pdu.response({ system_id: 'MOBILIZE-SIM' }));
+      session.send(pdu.response({ system_id: this.opts.answerAs ?? 'MOBILIZE-SIM' }));
       const waiting = this.waitingReceipts.get(systemId) ?? [];
       this.waitingReceipts.delete(systemId);
       for (const r of waiting) this.sendReceipt(systemId, null, r);
