@@ -4,12 +4,12 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { isDomainError } from '../src/kernel/errors.ts';
 import type { Db } from '../src/db/client.ts';
 import { CSV_HEADER, exportCsvLine, importEncoding, importPersons, type ImportOptions, type PersonRecord } from '../src/modules/registry/index.ts';
 import { verifyAudit } from '../src/modules/audit/index.ts';
+import { readReport } from './helpers/import-report.ts';
 import { createTestDatabase, freshDb } from './helpers/db.ts';
 import { runCli } from './helpers/cli.ts';
 import { person } from './helpers/persons.ts';
@@ -34,14 +34,6 @@ function file(name: string, content: string | Buffer): string {
 
 const run = (f: string, extra: Partial<ImportOptions> = {}) => importPersons(db, { file: f, actor: 'test', clock, ...extra });
 
-interface ReportRow {
-  line: string;
-  severity: string;
-  field: string;
-  value: string;
-  reason: string;
-}
-const readReport = (p: string) => parse(readFileSync(p), { columns: true }) as ReportRow[];
 const errorsOf = (p: string) => readReport(p).filter((r) => r.severity === 'error');
 
 async function storedIins(iins: string[]): Promise<string[]> {

@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync, createWriteStream } from 'nod
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { fixedClock } from '../src/kernel/clock.ts';
 import { isDomainError } from '../src/kernel/errors.ts';
 import type { Db } from '../src/db/client.ts';
 import { CSV_HEADER, exportCsvLine, exportPersons, importPersons, personHistory, type ImportOptions } from '../src/modules/registry/index.ts';
 import { verifyAudit } from '../src/modules/audit/index.ts';
+import { readReport } from './helpers/import-report.ts';
 import { freshDb } from './helpers/db.ts';
 import { person } from './helpers/persons.ts';
 
@@ -32,14 +32,6 @@ function file(name: string, text: string): string {
 
 const run = (f: string, extra: Partial<ImportOptions> = {}) => importPersons(db, { file: f, actor: 'test', clock, ...extra });
 
-interface ReportRow {
-  line: string;
-  severity: string;
-  field: string;
-  value: string;
-  reason: string;
-}
-const readReport = (p: string) => parse(readFileSync(p), { columns: true }) as ReportRow[];
 const count = async (sql: string) => Number((await db.query<{ n: number }>(sql))[0]?.n);
 
 test('good rows are kept and bad rows are reported by line, field and reason', async () => {
