@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/app.ts';
 import type { Db } from '../src/db/client.ts';
@@ -181,4 +182,20 @@ test('every answer carries a request id and the security headers', async () => {
     assert.equal(res.headers['x-frame-options'], 'DENY', url);
     assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
   }
+});
+
+test('a 5xx is logged with its request id, which the answer names too', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+  const broken = await freshDb();
+  const logged = await buildApp({ db: broken, clock, logger });
+  await broken.close();
+  const res = await logged.inject({ method: 'GET', url: '/healthz' });
+  await logged.close();
+  assert.equal(res.statusCode, 500);
+  const id = res.json().error.details.requestId as string;
+  assert.equal(res.headers['x-request-id'], id);
+  const entry = lines.map((l) => JSON.parse(l) as { level: number; reqId?: string; msg?: string }).find((l) => l.level >= 50);
+  assert.equal(entry?.reqId, id, 'the error line carries the request id');
+  assert.ok(lines.some((l) => (JSON.parse(l) as { reqId?: string; msg?: string }).msg === 'incoming request'), 'requests are logged');
 });
