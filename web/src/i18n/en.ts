@@ -225,6 +225,7 @@ export const en = {
   'citizen.none': 'You have no summonses.',
   'citizen.when': 'When',
   'citizen.where': 'Where',
+  'citizen.exerciseNotice': 'This is an EXERCISE summons, not a real call-up: nothing follows from it in law.',
   'citizen.code': 'Verification code',
   'citizen.acknowledge': 'I have seen it',
   'citizen.reportReason': 'I cannot appear: report a valid reason',

@@ -226,6 +226,7 @@ export const kk: Messages = {
   'citizen.none': 'Сізде шақыру қағазы жоқ.',
   'citizen.when': 'Қашан',
   'citizen.where': 'Қайда',
+  'citizen.exerciseNotice': 'Бұл ОҚУ-ЖАТТЫҒУ шақыру қағазы, нақты шақыру емес: одан заңдық салдар туындамайды.',
   'citizen.code': 'Тексеру коды',
   'citizen.acknowledge': 'Танысып шықтым',
   'citizen.reportReason': 'Келе алмаймын: дәлелді себепті хабарлау',

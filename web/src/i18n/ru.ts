@@ -226,6 +226,7 @@ export const ru: Messages = {
   'citizen.none': 'У вас нет повесток.',
   'citizen.when': 'Когда',
   'citizen.where': 'Куда',
+  'citizen.exerciseNotice': 'Это повестка УЧЕНИЙ, а не настоящий призыв: юридических последствий она не имеет.',
   'citizen.code': 'Код проверки',
   'citizen.acknowledge': 'Я ознакомлен',
   'citizen.reportReason': 'Не могу явиться: сообщить уважительную причину',

@@ -57,10 +57,15 @@ function SummonsCard({ s, token, onChange }: { s: CitizenSummons; token: string;
     }
   };
   return (
-    <article className="card summons" data-testid="my-summons">
+    <article className={s.exercise ? 'card summons exercise' : 'card summons'} data-testid="my-summons" data-exercise={s.exercise}>
       <h2>
         {v('purpose', s.purpose)} {s.exercise && <span className="tag">{t('callup.exercise')}</span>}
       </h2>
+      {s.exercise && (
+        <p className="notice" role="note" data-testid="exercise-notice">
+          {t('citizen.exerciseNotice')}
+        </p>
+      )}
       <dl>
         <dt>{t('citizen.when')}</dt>
         <dd>{dateTime(s.appearanceAt)}</dd>
