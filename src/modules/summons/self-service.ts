@@ -8,7 +8,7 @@ import { assertValidIin, changeMobile } from '../registry/index.ts';
 import { ValidReason, type ActionOf, type SummonsAction } from './actions.ts';
 import { checkNoticePeriod } from './notice-period.ts';
 import { appendToSummons, lockSummons } from './operations.ts';
-import { FINAL_STATES, reduceSummons, type LegalState } from './reducer.ts';
+import { FINAL_STATES, type LegalState, type SummonsState } from './reducer.ts';
 import { summonsSmsText } from './sms-text.ts';
 
 /** Sends the sign-in code; in production the live SMS channel, in tests the same client against the simulator. */
@@ -152,9 +152,10 @@ export interface CitizenSummons {
   pendingReason: { reason: string; details?: string; at: string } | null;
 }
 
-type SummonsRow = { id: string | number; purpose: string; lma_office: string; appearance_at: Date; verification_code: string; exercise: boolean; channels: string[]; log: SummonsAction[] };
+type SummonsRow = { id: string | number; purpose: string; lma_office: string; appearance_at: Date; verification_code: string; exercise: boolean; channels: string[]; state: SummonsState };
+// The state comes from the read model, written with every ledger append: the polled lookup folds no ledger.
 const SUMMONS_COLUMNS = `s.id, s.purpose, s.lma_office, s.appearance_at, s.verification_code, s.exercise, s.channels,
-  coalesce((SELECT jsonb_agg(l.action ORDER BY l.seq) FROM summons_ledger l WHERE l.summons_id = s.id), '[]'::jsonb) AS log`;
+  (SELECT st.state FROM summons_state st WHERE st.summons_id = s.id) AS state`;
 
 /** The citizen's own summonses with their legal state; nothing about anyone else is ever in the query. */
 export async function mySummonses(db: Db, iin: string, ctx: { clock: Clock }): Promise<CitizenSummons[]> {
@@ -183,7 +184,7 @@ export async function mySummonsesBySession(db: Db, token: string, ctx: { clock: 
 async function auditedList(db: Db, iin: string, rows: readonly SummonsRow[], clock: Clock): Promise<CitizenSummons[]> {
   const out: CitizenSummons[] = [];
   for (const r of rows) {
-    const state = reduceSummons(r.log);
+    const state = r.state;
     out.push({
       id: String(r.id), purpose: r.purpose, lmaOffice: r.lma_office, appearanceAt: new Date(r.appearance_at).toISOString(),
       verificationCode: r.verification_code, exercise: r.exercise, channels: r.channels, legal: state.legal,
