@@ -14,6 +14,15 @@ after(async () => {
   await db.close();
 });
 
+/** What someone who owns the table can still do: switch the append-only trigger off, change, switch it on. */
+async function tamper(sql: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await tx.exec(sql);
+    await tx.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+  });
+}
+
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: number }>(sql, params))[0]?.n);
 
 test('concurrent audited reads and audited writes make one unbroken chain with every entry in it', async () => {
@@ -40,7 +49,7 @@ test('a read whose entry cannot be recorded fails alone; the reads queued with i
 
 test('an edited entry breaks the chain at that entry', async () => {
   const [{ seq } = { seq: 0 }] = await db.query<{ seq: number }>("SELECT seq FROM audit_log WHERE action = 'test.read' ORDER BY seq LIMIT 1 OFFSET 7");
-  await db.query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = $1", [seq]);
+  await tamper(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = ${Number(seq)}`);
   const v = await verifyAudit(db);
   assert.equal(v.ok, false);
   assert.equal(v.problem?.seq, Number(seq));
@@ -49,8 +58,8 @@ test('an edited entry breaks the chain at that entry', async () => {
 test('after one break the walk goes on: a later edit and a deleted entry are each named too', async () => {
   const rows = await db.query<{ seq: number }>("SELECT seq FROM audit_log WHERE action = 'test.read' ORDER BY seq LIMIT 3 OFFSET 100");
   const [a, b, c] = rows.map((r) => Number(r.seq)) as [number, number, number];
-  await db.query("UPDATE audit_log SET details = '{\"i\": -1}' WHERE seq = $1", [b]);
-  await db.query('DELETE FROM audit_log WHERE seq = $1', [c]);
+  await tamper(`UPDATE audit_log SET details = '{"i": -1}' WHERE seq = ${b}`);
+  await tamper(`DELETE FROM audit_log WHERE seq = ${c}`);
   const v = await verifyAudit(db);
   const named = v.problems.map((p) => `${p.seq}:${p.reason}`);
   assert.ok(named.includes(`${b}:entry content does not match its hash`), named.join(', '));
@@ -68,4 +77,14 @@ test('what is hashed is what is stored, even for text PostgreSQL changes: a lone
   } finally {
     await fresh.close();
   }
+});
+
+test('the audit log and every ledger refuse UPDATE, DELETE and TRUNCATE', async () => {
+  const [{ seq } = { seq: 0 }] = await db.query<{ seq: number }>('SELECT max(seq) AS seq FROM audit_log');
+  await assert.rejects(db.query("UPDATE audit_log SET actor = 'x' WHERE seq = $1", [seq]), /append-only/);
+  await assert.rejects(db.query('DELETE FROM audit_log WHERE seq = $1', [seq]), /append-only/);
+  const ledgers = await db.query<{ t: string }>("SELECT DISTINCT c.relname AS t FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname LIKE '%\\_append\\_only' ORDER BY 1");
+  assert.ok(ledgers.length >= 15, ledgers.map((l) => l.t).join(' '));
+  for (const { t } of ledgers) await assert.rejects(db.query(`TRUNCATE ${t} CASCADE`), /append-only/, t);
+  assert.equal((await verifyAudit(db)).ok, false, 'the tampering of the tests above is still found');
 });
