@@ -155,3 +155,12 @@ test('bad bodies get stable error codes, never a 500', async () => {
   assert.equal((await call(null, 'GET', '/api/alerts/1/cap/0')).statusCode, 404);
   assert.equal((await call(null, 'GET', '/api/alerts/feed.atom?status=Draft')).statusCode, 400);
 });
+
+test('a first draft discarded is still listed, by the words it was drafted with (GET /api/alerts answered 500)', async () => {
+  const id = (await ok('almaty.officer', 'POST', '/api/alerts', newAlert('Actual', ['KZ-75']))).json().id as string;
+  await ok('almaty.officer', 'POST', `/api/alerts/${id}/discard`, { reason: 'typo' });
+  const list = (await ok('coordinator', 'GET', '/api/alerts')).json().alerts as { id: string; phase: string; severity: string }[];
+  const it = list.find((a) => a.id === id);
+  assert.equal(it?.phase, 'discarded');
+  assert.equal(it?.severity, floodContent().severity);
+});

@@ -31,9 +31,13 @@ export async function listAlerts(db: Db, scope: AlertScope): Promise<AlertSummar
   );
   const out: AlertSummary[] = [];
   for (const r of rows) {
-    const s = reduceAlert(r.actions.map(parseAlertAction));
+    const actions = r.actions.map(parseAlertAction);
+    const s = reduceAlert(actions);
     if (!inScope(s, scope, 'read')) continue;
-    const c = s.pending?.content ?? (s.published.at(-1)?.content as NonNullable<typeof s.pending>['content']);
+    // A first draft that was discarded has neither a message in hand nor a published one: it is listed by the
+    // words it was drafted with.
+    const lastWords = actions.findLast((a) => a.kind === 'draft' || a.kind === 'revise') as { content: NonNullable<typeof s.pending>['content'] };
+    const c = s.pending?.content ?? s.published.at(-1)?.content ?? lastWords.content;
     out.push({
       id: r.id, status: r.status, phase: s.phase, severity: c.severity, urgency: c.urgency, regions: regionsOf(s),
       headline: Object.fromEntries(ALERT_LANGS.map((l) => [l, c.info[l]?.headline ?? null])) as Record<AlertLang, string | null>,
