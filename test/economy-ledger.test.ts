@@ -10,6 +10,8 @@ import { freshDb } from './helpers/db.ts';
 
 const clock = fixedClock('2026-11-23T06:00:00Z');
 const ctx = (actor: string) => ({ actor, at: clock.now(), scope: NATIONAL });
+/** After every use period of these tests has ended: a return is recorded once it has happened. */
+const later = (actor: string) => ({ actor, at: new Date('2027-01-15T06:00:00Z'), scope: NATIONAL });
 const code = (c: string) => (e: unknown) => isDomainError(e, c) || assert.fail(`expected ${c}, got ${(e as Error).message}`);
 const bins = [makeBin('1905', 4, 0, 4242), makeBin('2003', 4, 0, 777)] as string[];
 const regionOf = ['KZ-75', 'KZ-71'];
@@ -56,7 +58,7 @@ test('the requisition ledger balances: random valid operations keep owed − ret
       refused++;
       continue;
     }
-    const after = await recordLedger(db, r.id, op, ctx('cashier'));
+    const after = await recordLedger(db, r.id, op, op.kind === 'returned' ? later('cashier') : ctx('cashier'));
     const a = after.totals;
     assert.equal(a.balance, a.owed - a.returned + a.damage - a.paid);
     assert.equal(a.balance, after.ledger.reduce((n, e) => n + SIGN[e.kind] * e.amountTiyn, 0));
@@ -94,7 +96,8 @@ test('the return rule: the unused share of the period comes off, never more than
   const retried = await recordLedger(db, r.id, { kind: 'paid', amountTiyn: r.valueTiyn, idempotencyKey: 'payment-order-0001' }, ctx('cashier'));
   assert.deepEqual([retried.ledger.length, retried.totals.paid], [2, r.valueTiyn], 'a retried payment is the one already written');
   await assert.rejects(recordLedger(db, r.id, { kind: 'paid', amountTiyn: 1 }, ctx('cashier')), code('ECONOMY_OVERPAYMENT'));
-  const back = await recordLedger(db, r.id, { kind: 'returned', on: '2026-12-11' }, ctx('cashier'));
+  await assert.rejects(recordLedger(db, r.id, { kind: 'returned', on: '2026-12-11' }, ctx('cashier')), code('ECONOMY_RETURN_IN_FUTURE'), 'a return dated after today is refused');
+  const back = await recordLedger(db, r.id, { kind: 'returned', on: '2026-12-11' }, later('cashier'));
   assert.deepEqual([back.state, back.totals.balance, back.ledger.at(-1)?.amountTiyn], ['closed', 0, 0], 'fully paid: the return reduces nothing and closes it');
   await assert.rejects(recordLedger(db, r.id, { kind: 'returned' }, ctx('cashier')), code('ECONOMY_ALREADY_RETURNED'));
   const damaged = await recordLedger(db, r.id, { kind: 'damage', amountTiyn: 123_456, note: 'windscreen broken, workshop estimate 1 234.56 ₸' }, ctx('cashier'));

@@ -25,6 +25,10 @@ export type LedgerInput = z.infer<typeof LedgerInput>;
  */
 export async function recordLedger(db: Db, id: string, input: unknown, ctx: EconomyContext): Promise<Requisition> {
   const b = parseInput(LedgerInput, input, 'a ledger entry: {"kind": "paid", "amountTiyn"} | {"kind": "returned", "on"?} | {"kind": "damage", "amountTiyn", "note"}');
+  // A return is a fact that has happened: one dated after today would credit days of use not yet past.
+  if (b.kind === 'returned' && b.on !== undefined && b.on > kzDate(ctx.at)) {
+    throw new DomainError('ECONOMY_RETURN_IN_FUTURE', `the return date ${b.on} is after today (${kzDate(ctx.at)}); record the return when the property is back`, { on: b.on });
+  }
   const op: LedgerOp = b.kind === 'returned' ? { kind: 'returned', on: b.on ?? kzDate(ctx.at), note: b.note } : b.kind === 'paid' ? { kind: 'paid', amountTiyn: b.amountTiyn, note: b.note } : { kind: 'damage', amountTiyn: b.amountTiyn, note: b.note };
   await db.transaction(async (tx) => {
     const r = await loadRequisition(tx, id, ctx.scope, { lock: true });
