@@ -46,6 +46,7 @@ test('a unit guards objects in its own region only; one object may have several 
   await assert.rejects(assignProtection(db, ids.astanaUnit, { objectId: ids.almaty, shiftStrength: 4 }, ctx()), code('TD_OUT_OF_REGION'));
   await assert.rejects(assignProtection(db, ids.astanaUnit, { objectId: 999_999, shiftStrength: 4 }, ctx()), code('TD_OBJECT_NOT_FOUND'));
   await assert.rejects(assignProtection(db, ids.astanaUnit, { objectId: ids.plant, shiftStrength: 0 }, ctx()), code('TD_BAD_INPUT'));
+  await assert.rejects(assignProtection(db, ids.secondUnit, { objectId: ids.plant, shiftStrength: 50 }, ctx()), code('TD_UNIT_TOO_SMALL'), 'a unit of 10 cannot put 50 on one shift');
   assert.equal((await db.query('SELECT 1 FROM td_protection')).length, 0, 'refusals write nothing');
   await assignProtection(db, ids.astanaUnit, { objectId: ids.plant, shiftStrength: 6 }, ctx());
   await assignProtection(db, ids.secondUnit, { objectId: ids.plant, shiftStrength: 3 }, ctx('KZ-71'));

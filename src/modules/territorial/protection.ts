@@ -34,6 +34,13 @@ export async function assignProtectionTx(tx: Tx, unitRef: string | number, input
   if (obj.region !== unit.region) throw new DomainError('TD_OUT_OF_REGION', `object ${obj.code} is in ${obj.region}; unit ${unit.id} serves ${unit.region} only.`, { objectRegion: obj.region, unitRegion: unit.region });
   const { rows: dup } = await tx.query('SELECT 1 FROM td_protection WHERE unit_id = $1 AND object_id = $2 AND ended_at IS NULL', [unit.id, p.objectId]);
   if (dup.length) throw new DomainError('TD_ALREADY_GUARDING', `unit ${unit.id} already guards ${obj.code}`);
+  // One shift at every object the unit guards is manned at once: together they cannot ask for more than the unit's
+  // strength (its target, or its members once it has more), however many it has filled so far.
+  const strength = Math.max(unit.strengthTarget, unit.members);
+  const needed = unit.shiftStrength + p.shiftStrength;
+  if (needed > strength) {
+    throw new DomainError('TD_UNIT_TOO_SMALL', `unit ${unit.id} is ${strength} strong; guarding ${obj.code} with ${p.shiftStrength} a shift would need ${needed} on shift at once`, { strength, needed, shiftStrength: p.shiftStrength });
+  }
   const at = ctx.clock.now();
   const { rows: ins } = await tx.query<{ id: number }>(
     'INSERT INTO td_protection (unit_id, object_id, shift_strength, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
