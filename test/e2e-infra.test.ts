@@ -47,6 +47,8 @@ test('infrastructure screens in the browser: an Almaty officer sees Almaty objec
     await members.getByLabel('Reason for removal').fill('переведён в другой регион');
     await members.getByRole('button', { name: 'Remove from the unit' }).click();
     await page.getByRole('table', { name: 'Cyber units' }).getByText('0 / 5').waitFor();
+    // The member list reloads on its own request, which may answer after the units table's.
+    await members.locator('tbody tr').first().waitFor({ state: 'detached' });
     assert.equal(await members.locator('tbody tr').count(), 0);
     const removal = await db.query<{ details: { reason: string } }>("SELECT details FROM audit_log WHERE action = 'infra.cyber_unit.member.remove' AND actor = 'user:almaty.officer'");
     assert.deepEqual(removal.map((r) => r.details.reason), ['переведён в другой регион']);
