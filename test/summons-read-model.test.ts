@@ -97,3 +97,15 @@ test('live counts leave exercise summonses out unless their plan is asked for', 
   assert.equal((await summonsFunnel(db, { scope: () => 'true' })).totals.issued, 3, 'the live funnel');
   assert.equal((await summonsFunnel(db, { scope: () => 'true', planId: plan })).totals.issued, 2, 'the exercise, asked for by its plan');
 });
+
+test('a person who moves takes their summonses to the new area: the old district no longer counts them, verify agrees', async () => {
+  const [row] = await db.query<{ iin: string; region: string; district: string | null }>('SELECT iin, region, district FROM summons_state WHERE summons_id = $1', [Number(ids[2])]);
+  const moved = { ...officer(), iin: (row as { iin: string }).iin, region: 'KZ-75', district: 'KZ-75-D02' };
+  await addPeople(db, clock, [moved]);
+  const [after] = await db.query<{ region: string; district: string }>('SELECT region, district FROM summons_state WHERE summons_id = $1', [Number(ids[2])]);
+  assert.deepEqual(after, { region: 'KZ-75', district: 'KZ-75-D02' });
+  const there = await summonsFunnel(db, { scope: () => 'true', region: 'KZ-75', district: 'KZ-75-D02' });
+  assert.equal(there.totals.issued, 1);
+  const r = await rebuildSummonsState(db, { verify: true });
+  assert.deepEqual([r.differing, r.missing], [[], []]);
+});

@@ -36,6 +36,8 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** Mark the session cookie Secure (behind HTTPS); off for plain http on localhost. */
   secureCookies?: boolean;
+  /** Behind a load balancer: take the client address from X-Forwarded-For (the throttles count per address). */
+  trustProxy?: boolean | string;
   /** Public origin (and path prefix) the alert feed and CAP links are written with; never the request's Host header. */
   publicUrl?: string;
 }
@@ -44,6 +46,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 1 << 20,
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     genReqId: () => randomUUID(),
     // A URL the router cannot even decode (an escaped lone surrogate, say) answers in the API's error shape too.
     frameworkErrors: (err, _req, reply) => (reply as FastifyReply).status(400).send({ error: { code: 'INPUT_BAD_URL', message: 'The URL is not valid: a percent-escape does not decode to UTF-8 text.', details: { reason: (err as { code?: string }).code ?? null } } }),
@@ -63,9 +66,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (code === '23505') {
       return reply.status(409).send({ error: { code: 'API_CONFLICT', message: 'another request made the same change at the same moment; send yours again', details: { constraint: (err as { constraint?: string }).constraint ?? null } } });
     }
-    // A value the database could not take as the type it needed (a number out of range, a malformed date): the
-    // edge should have refused it, so it is logged, but it is the request's fault and answers as such.
-    if (/^22/.test(code)) {
+    // A value the database could not take as the type it needed (malformed, out of range, too long, not storable
+    // text): the edge should have refused it, so it is logged, but it is the request's fault and answers as such.
+    // Other data exceptions (division by zero, an overflow of our own count) stay 500s.
+    if (['22P02', '22003', '22007', '22008', '22021', '22P05', '22001'].includes(code)) {
       req.log.warn({ err, reqId: req.id }, 'value refused by the database');
       return reply.status(400).send({ error: { code: 'INPUT_INVALID_VALUE', message: 'a value in the request is out of range or malformed', details: { sqlstate: code } } });
     }

@@ -12,6 +12,8 @@ export interface Config {
   readonly logLevel: string;
   /** Mark the session cookie Secure: set MOBILIZE_SECURE_COOKIES=1 when the platform is reached over HTTPS. */
   readonly secureCookies: boolean;
+  /** MOBILIZE_TRUST_PROXY: the load balancer's address(es), comma-separated, whose X-Forwarded-For is believed. */
+  readonly trustProxy: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.MOBILIZE_HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
     secureCookies: flag(env.MOBILIZE_SECURE_COOKIES, 'MOBILIZE_SECURE_COOKIES'),
+    trustProxy: env.MOBILIZE_TRUST_PROXY || undefined,
   });
 }
 

@@ -114,7 +114,7 @@ export function startCommand(program: Command): void {
           startAlertDispatcher(db, { sms: await sms({ host: '127.0.0.1', port: smsc.port }, true, 'alert'), cellBroadcast: new SimulatedCellBroadcast('exercise:cell-broadcast-sim', true) }, { ...common, actor: 'system:alerts:exercise', traffic: 'exercise' }),
         ];
 
-        const app = await buildApp({ db, clock: systemClock, ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}), logger: createLogger(config.logLevel), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
+        const app = await buildApp({ db, clock: systemClock, ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}), logger: createLogger(config.logLevel), ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), secureCookies: Boolean(o.secureCookies) || config.secureCookies, codeSender: { sendCode: async (to, text) => void (await smsClient.send({ to, text, exercise: false })) } });
         const port = o.port !== undefined ? Number(o.port) : config.port;
         const address = await app.listen({ port, host: config.host });
         console.log(`Mobilize is running on ${address} (${db.engine}${db.engine === 'pglite' ? ` at ${config.dataDir}` : ''})`);

@@ -21,6 +21,7 @@ import * as m0020 from './0020_dispatch_evidence.ts';
 import * as m0021 from './0021_person_name_search.ts';
 import * as m0022 from './0022_summons_state.ts';
 import * as m0023 from './0023_ledgers_append_only.ts';
+import * as m0024 from './0024_summons_state_area.ts';
 
 export interface Migration {
   readonly name: string;
@@ -28,4 +29,4 @@ export interface Migration {
 }
 
 /** Numbered, forward-only; the same SQL runs on PGlite and PostgreSQL. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017, m0018, m0019, m0020, m0021, m0022, m0023];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017, m0018, m0019, m0020, m0021, m0022, m0023, m0024];
