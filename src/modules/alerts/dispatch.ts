@@ -6,7 +6,6 @@ import type { SmppClient } from '../sms/index.ts';
 import { regionArea } from './area.ts';
 import type { CellBroadcast } from './distribution.ts';
 import { adoptIn, applyInboxIn } from './receipts.ts';
-import { inTurn } from './turn.ts';
 
 /**
  * The alert outbox, claimed like the summons outbox (FOR UPDATE SKIP LOCKED, a lease, the claim committed before
@@ -14,8 +13,9 @@ import { inTurn } from './turn.ts';
  * whose alert has since been updated, cancelled or cleared is `superseded` (the newer message goes to the same
  * people), and one whose message has expired is `expired`; neither is sent.
  *
- * On PGlite the database runs on the main thread, so every transaction here is bounded (RECORD_CHUNK rows) and
- * waits for a turn of the event loop before it starts (inTurn): SMPP answers and /healthz are served in between.
+ * On PGlite the database runs on the main thread, so every transaction here is bounded (RECORD_CHUNK rows), and
+ * PGlite itself gives the event loop a turn before each query (src/db/pglite.ts): SMPP answers and /healthz are
+ * served in between.
  */
 export type AlertChannel = 'sms' | 'cell_broadcast';
 export type Traffic = 'live' | 'exercise';
@@ -72,7 +72,7 @@ type Outcome =
   | { row: Claimed; kind: 'retry' | 'failed' | 'refused'; error: string };
 
 async function claim(db: Db, channel: AlertChannel, o: { batch: number; workerId: string; leaseMs: number; traffic?: Traffic; now: Date }, counts: AlertDispatchCounts): Promise<Claimed[]> {
-  return inTurn(db, async (tx) => {
+  return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: number; alert_id: string; identifier: string; destination: string; text: string; exercise: boolean; attempts: number; superseded: boolean; expired: boolean }>(
       `SELECT o.id, o.alert_id::text AS alert_id, m.identifier, o.destination, o.text, o.exercise, o.attempts,
               EXISTS (SELECT 1 FROM alert_messages l WHERE l.alert_id = o.alert_id AND l.n > o.message_n) AS superseded,
@@ -172,7 +172,7 @@ async function recordChunk(tx: Tx, channel: AlertChannel, gateway: string, outco
 async function record(db: Db, channel: AlertChannel, gateway: string, outcomes: readonly Outcome[], ctx: RecordContext): Promise<number> {
   let receipts = 0;
   for (let i = 0; i < outcomes.length; i += RECORD_CHUNK) {
-    receipts += await inTurn(db, (tx) => recordChunk(tx, channel, gateway, outcomes.slice(i, i + RECORD_CHUNK), ctx));
+    receipts += await db.transaction((tx) => recordChunk(tx, channel, gateway, outcomes.slice(i, i + RECORD_CHUNK), ctx));
   }
   return receipts;
 }

@@ -2,7 +2,6 @@ import type { Db, Tx } from '../../db/client.ts';
 import { systemClock, type Clock } from '../../kernel/clock.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { DeliveryReceipt } from '../sms/index.ts';
-import { inTurn } from './turn.ts';
 
 /**
  * Alert delivery receipts, many per transaction (0018_alert_receipts). A receipt heard is put in the inbox and, in
@@ -110,7 +109,7 @@ export async function storeAlertReceipts(db: Db, smsc: string, receipts: readonl
   const byId = new Map(receipts.map((r) => [r.messageId, r]));
   const rs = [...byId.values()];
   const now = ctx.clock.now();
-  return inTurn(db, async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO alert_receipts (smsc, message_id, status, destination, received_at)
        SELECT $1, x.m, x.s, x.d, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS x(m, s, d)
@@ -146,7 +145,7 @@ export async function sweepAlertReceipts(db: Db, smsc: string, ctx: { clock: Clo
   const counts = zeroReceiptCounts();
   const expiry = ctx.expiry === undefined ? DEFAULT_RECEIPT_EXPIRY : ctx.expiry;
   const now = ctx.clock.now();
-  return inTurn(db, async (tx) => {
+  return db.transaction(async (tx) => {
     counts.adopted = await adoptIn(tx, smsc, {});
     counts.applied = (await applyInboxIn(tx, smsc, null)).length;
     if (!expiry) {
